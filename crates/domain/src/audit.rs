@@ -78,7 +78,8 @@ pub fn chain_hash(seq: i64, prev_hash: &str, entry: &AuditEntry) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// Places `entry` after the row `(seq, hash)` (or at the start of an empty chain).
+/// Places `entry` after the row `(seq, hash)`. An empty chain's head is
+/// `(0, GENESIS_HASH)`, so the first row gets `seq` 1.
 pub fn next_record(previous: Option<(i64, &str)>, entry: AuditEntry) -> AuditRecord {
     let (seq, prev_hash) = match previous {
         Some((seq, hash)) => (seq + 1, hash.to_owned()),
@@ -144,7 +145,7 @@ impl ChainVerifier {
     /// After the last row: does the chain reach the head recorded beside it?
     pub fn finish(self, head: Option<(i64, &str)>) -> Result<u64, ChainBreak> {
         match (head, &self.last) {
-            (None, None) => Ok(self.checked),
+            (None | Some((0, _)), None) => Ok(self.checked),
             (Some((head_seq, head_hash)), Some((seq, hash))) if head_seq == *seq && head_hash == hash => Ok(self.checked),
             (Some((head_seq, _)), Some((seq, _))) if head_seq > *seq => {
                 Err(ChainBreak { seq: seq + 1, reason: BreakReason::MissingTail })

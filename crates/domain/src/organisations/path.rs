@@ -33,6 +33,16 @@ impl OrgPath {
         other.0.starts_with(&self.0)
     }
 
+    /// The half-open range `[low, high)` of stored paths in this subtree, for an
+    /// indexed range scan (paths hold only `/` and digits, and `/` sorts just
+    /// below `0` in a binary collation).
+    pub fn subtree_bounds(&self) -> (String, String) {
+        let mut high = self.0.clone();
+        high.pop();
+        high.push('0');
+        (self.0.clone(), high)
+    }
+
     pub fn ids(&self) -> impl Iterator<Item = OrgId> + '_ {
         self.0.split('/').filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok())
     }
@@ -89,6 +99,9 @@ mod tests {
             let b = build(&other);
             let is_prefix = other.len() >= ids.len() && other[..ids.len()] == ids[..];
             prop_assert_eq!(a.covers(&b), is_prefix);
+            let (low, high) = a.subtree_bounds();
+            let in_range = b.as_str() >= low.as_str() && b.as_str() < high.as_str();
+            prop_assert_eq!(in_range, is_prefix);
             prop_assert_eq!(OrgPath::from_stored(a.as_str()), Some(a.clone()));
         }
     }

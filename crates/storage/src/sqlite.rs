@@ -1,0 +1,71 @@
+//! SQLite: the embedded default. WAL mode, one writer connection (so writers
+//! queue in the pool instead of failing with SQLITE_BUSY), readers in parallel,
+//! and `BEGIN IMMEDIATE` for every transaction that reads and then writes.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::sql_store::impl_sql_store;
+
+pub struct SqliteStore {
+    /// Read-only connections.
+    pool: SqlitePool,
+    /// The one connection that writes.
+    writer: SqlitePool,
+}
+
+impl SqliteStore {
+    const BACKEND: &'static str = "sqlite";
+
+    /// Opens (creating if missing) the database at a `sqlite:` URL.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a transaction acknowledged to a client survives a power cut, not
+            // only a crash of the process.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
+        Ok(Self { pool, writer })
+    }
+
+    async fn begin_write(&self) -> StoreResult<Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    async fn migrate_now(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations/sqlite").run(&self.writer).await?;
+        Ok(())
+    }
+
+    /// `VACUUM INTO` copies the database as of one read transaction; writers go on.
+    async fn backup_now(&self, path: &std::path::Path) -> StoreResult<()> {
+        if path.exists() {
+            return Err(StoreError::Conflict { code: "backup_target_exists", field: None });
+        }
+        let target = path.to_str().ok_or(StoreError::Unsupported("backup path must be UTF-8"))?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&self.writer).await?;
+        Ok(())
+    }
+
+    fn stats(&self) -> PoolStats {
+        PoolStats {
+            size: self.pool.size() + self.writer.size(),
+            idle: u32::try_from(self.pool.num_idle() + self.writer.num_idle()).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+impl_sql_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    // BEGIN IMMEDIATE already holds the write lock: appends are serial.
+    audit_head_lock = "SELECT seq, hash FROM audit_head WHERE singleton = 1",
+    tree_lock = "SELECT 1",
+    for_update = "",
+);
