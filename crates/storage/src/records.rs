@@ -120,6 +120,8 @@ pub struct Authenticated {
 pub struct StoredResponse {
     pub status: u16,
     pub content_type: String,
+    /// Where a redirect pointed (form posts answer with 303 See Other).
+    pub location: Option<String>,
     pub body: Vec<u8>,
 }
 

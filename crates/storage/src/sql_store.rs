@@ -811,7 +811,7 @@ macro_rules! impl_sql_store {
                     return Ok(IdempotencyStart::Proceed);
                 }
                 let row = sqlx::query(
-                    "SELECT fingerprint, status, content_type, body FROM idempotency_keys WHERE scope = $1 AND key = $2",
+                    "SELECT fingerprint, status, content_type, location, body FROM idempotency_keys WHERE scope = $1 AND key = $2",
                 )
                 .bind(scope)
                 .bind(key)
@@ -828,15 +828,17 @@ macro_rules! impl_sql_store {
                     Some(status) => IdempotencyStart::Replay(StoredResponse {
                         status: u16::try_from(status).unwrap_or(500),
                         content_type: row.try_get::<Option<String>, _>("content_type")?.unwrap_or_default(),
+                        location: row.try_get("location")?,
                         body: row.try_get::<Option<Vec<u8>>, _>("body")?.unwrap_or_default(),
                     }),
                 })
             }
 
             async fn idempotency_finish(&self, scope: &str, key: &str, response: &StoredResponse) -> StoreResult<()> {
-                sqlx::query("UPDATE idempotency_keys SET status = $1, content_type = $2, body = $3 WHERE scope = $4 AND key = $5")
+                sqlx::query("UPDATE idempotency_keys SET status = $1, content_type = $2, location = $3, body = $4 WHERE scope = $5 AND key = $6")
                     .bind(i64::from(response.status))
                     .bind(&response.content_type)
+                    .bind(response.location.as_deref())
                     .bind(&response.body)
                     .bind(scope)
                     .bind(key)

@@ -176,7 +176,7 @@ async fn idempotency_keys_replay_and_refuse_other_bodies() {
     let now = Utc::now();
     assert_eq!(store.idempotency_start("u1", "k", "f1", now).await.unwrap(), IdempotencyStart::Proceed);
     assert_eq!(store.idempotency_start("u1", "k", "f1", now).await.unwrap(), IdempotencyStart::InFlight);
-    let response = StoredResponse { status: 201, content_type: "application/json".into(), body: b"{}".to_vec() };
+    let response = StoredResponse { status: 201, content_type: "application/json".into(), location: None, body: b"{}".to_vec() };
     store.idempotency_finish("u1", "k", &response).await.unwrap();
     assert_eq!(store.idempotency_start("u1", "k", "f1", now).await.unwrap(), IdempotencyStart::Replay(response));
     assert_eq!(store.idempotency_start("u1", "k", "f2", now).await.unwrap(), IdempotencyStart::Mismatch);

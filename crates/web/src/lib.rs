@@ -1,0 +1,165 @@
+//! HTTP: the JSON API under `/api/v1`, the server-rendered pages, static assets,
+//! health and metrics.
+//!
+//! Handlers are thin: they parse input, call the services of their capability
+//! module (which ask `waystation_domain::access::authorize` and call the
+//! [`Store`]), and shape the output. The pages and the API share the services.
+
+pub mod assets;
+mod error;
+mod extract;
+pub mod i18n;
+mod idempotency;
+mod observability;
+pub mod organisations;
+mod pages;
+pub mod people;
+pub mod session;
+pub mod sign_in;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+use waystation_storage::Store;
+
+pub use error::{ApiError, ErrorBody};
+pub use sign_in::{CodeSender, LogCodeSender};
+
+/// How the web layer behaves; the CLI fills it from flags, environment and file.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (on whenever the server is reached over HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { secure_cookies: true, trust_forwarded_for: false }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<WebConfig>,
+    pub codes: Arc<dyn CodeSender>,
+    pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: WebConfig, codes: Arc<dyn CodeSender>) -> Self {
+        Self { store, config: Arc::new(config), codes, metrics: observability::prometheus() }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Waystation API",
+        version = "1",
+        description = "Rest stations, appeals, congresses and proposals for a trade union's outdoor and platform workers.\n\n\
+            Errors: every 4xx/5xx answers `{\"code\", \"message\", \"fields\"}`; `code` is stable, `message` is in the caller's \
+            language (`Accept-Language` or the `ws_lang` cookie).\n\n\
+            Retries: send an `Idempotency-Key` header with any POST; a retry with the same key and body returns the first \
+            response (with `Idempotent-Replayed: true`), the same key with another body is refused with 422.\n\n\
+            Lists: `?cursor=&limit=` (1–200, default 50); the answer holds `items` and `next_cursor`.\n\n\
+            Authentication: the `ws_session` cookie (state-changing requests then need the `X-CSRF-Token` header \
+            matching the `ws_csrf` cookie), or `Authorization: Bearer <token>` from a sign-in response."
+    ),
+    modifiers(&Security),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "sign-in", description = "Phone + one-time code for everyone; password for staff."),
+        (name = "people", description = "One's account and sessions; roles on organisations."),
+        (name = "organisations", description = "The union tree and partner organisations.")
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The API routes and the OpenAPI document that describes exactly them.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(sign_in::api_request_code))
+        .routes(routes!(sign_in::api_sign_in_with_code))
+        .routes(routes!(sign_in::api_sign_in_with_password))
+        .routes(routes!(sign_in::api_sign_out))
+        .routes(routes!(people::api_me))
+        .routes(routes!(people::api_set_my_name))
+        .routes(routes!(people::api_my_sessions))
+        .routes(routes!(people::api_revoke_my_session))
+        .routes(routes!(organisations::api_list, organisations::api_create))
+        .routes(routes!(organisations::api_get, organisations::api_rename))
+        .routes(routes!(organisations::api_move))
+        .routes(routes!(organisations::api_deactivate))
+        .routes(routes!(organisations::api_reactivate))
+        .routes(routes!(organisations::api_audit))
+        .routes(routes!(people::api_list_grants, people::api_grant_role))
+        .routes(routes!(people::api_revoke_grant))
+        .routes(routes!(people::api_reveal_phone))
+        .split_for_parts()
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let (api, openapi) = api();
+    Router::new()
+        .merge(api)
+        .merge(pages::router())
+        .route("/healthz", get(observability::healthz))
+        .route("/readyz", get(observability::readyz))
+        .route("/metrics", get(observability::metrics_endpoint))
+        .route("/assets/{*path}", get(assets::serve_asset))
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
+        .fallback(|| async { ApiError::not_found("not_found") })
+        .layer(from_fn_with_state(state.clone(), idempotency::guard))
+        .layer(from_fn_with_state(state.clone(), session::csrf_guard))
+        .layer(from_fn(error::render_errors))
+        .layer(from_fn(observability::track))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, sweeping expired records in the background.
+pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let store = state.store.clone();
+    let sweeper = tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match store.sweep_expired(chrono::Utc::now()).await {
+                Ok(removed) => tracing::debug!(removed, "swept expired records"),
+                Err(error) => tracing::warn!(%error, "sweeping expired records failed"),
+            }
+        }
+    });
+    let result = axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await;
+    sweeper.abort();
+    result
+}

@@ -77,6 +77,7 @@ CREATE TABLE idempotency_keys (
     fingerprint  TEXT NOT NULL,
     status       BIGINT,
     content_type TEXT,
+    location     TEXT,
     body         BYTEA,
     created_at   TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (scope, key)

@@ -78,6 +78,7 @@ CREATE TABLE idempotency_keys (
     fingerprint  TEXT NOT NULL,
     status       INTEGER,
     content_type TEXT,
+    location     TEXT,
     body         BLOB,
     created_at   TEXT NOT NULL,
     PRIMARY KEY (scope, key)
