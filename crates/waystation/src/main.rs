@@ -1,9 +1,6 @@
 //! `waystation`: the one binary. `serve`, `migrate`, `demo`, `user`, `org`,
 //! `backup`, `audit verify`.
 
-mod config;
-mod demo;
-
 use std::io::Read;
 use std::sync::Arc;
 
@@ -15,7 +12,8 @@ use waystation_domain::people::{NewPassword, PersonName, PhoneNumber, Role};
 use waystation_storage::{NewOrg, NewUser, Org, Store};
 use waystation_web::{AppState, WebConfig};
 
-use crate::config::{FileSettings, GlobalArgs, LogFormat, ServeArgs, Settings};
+use waystation::config::{self, FileSettings, GlobalArgs, LogFormat, ServeArgs, Settings};
+use waystation::demo;
 
 #[derive(Debug, Parser)]
 #[command(name = "waystation", version, about = "Rest stations, appeals, congresses and proposals for a trade union's outdoor and platform workers.")]

@@ -210,12 +210,14 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let is_form = content_type.starts_with("application/x-www-form-urlencoded") || content_type.starts_with("multipart/");
     let is_json = content_type.starts_with("application/json");
-    // Without a session cookie a request carries no ambient credentials, and a
-    // browser cannot send JSON cross-site without a CORS preflight, which we
-    // never grant. Forms are always checked (that also stops login CSRF).
-    let no_ambient_credentials = cookie(&parts.headers, SESSION_COOKIE).is_none()
-        && (is_json || parts.headers.contains_key(header::AUTHORIZATION));
-    let request = if unsafe_method && !no_ambient_credentials {
+    // A cross-site page can make a browser send a form with our cookies, but not
+    // an `Authorization` header or a JSON body without a CORS preflight, which we
+    // never grant. So bearer requests, and JSON without the session cookie, need
+    // no token; forms always do (that also stops login CSRF), and so does JSON
+    // that rides on the session cookie.
+    let cannot_be_forged = parts.headers.contains_key(header::AUTHORIZATION)
+        || (is_json && cookie(&parts.headers, SESSION_COOKIE).is_none());
+    let request = if unsafe_method && !cannot_be_forged {
         let (presented, body) = if let Some(header) = parts.headers.get(CSRF_HEADER) {
             (header.to_str().ok().map(str::to_owned), body)
         } else if is_form {

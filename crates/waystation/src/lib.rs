@@ -1,0 +1,4 @@
+//! The `waystation` binary's parts that tests reach too: settings and the demo set.
+
+pub mod config;
+pub mod demo;
