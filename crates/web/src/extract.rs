@@ -36,9 +36,10 @@ fn shape_error(text: &str) -> ApiError {
     if let Some(field) = between(text, "missing field `", "`") {
         return error.with_field(field, "required");
     }
-    // serde_path_to_error style: "<path>: invalid type ..."
-    match text.split_once(": ").map(|(head, _)| head.rsplit(' ').next().unwrap_or(head)) {
-        Some(path) if !path.is_empty() && path.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') => {
+    // axum reports "<what failed>: <path>: <serde message>" (serde_path_to_error).
+    let detail = text.split_once("target type: ").map_or(text, |(_, rest)| rest);
+    match detail.split_once(": ") {
+        Some((path, _)) if !path.is_empty() && path.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '[' || c == ']') => {
             error.with_field(path, "invalid_value")
         }
         _ => error,

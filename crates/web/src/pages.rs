@@ -182,9 +182,11 @@ struct ErrorPage {
 }
 
 pub fn error_page(lang: Lang, error: &ApiError) -> Response {
-    let mut shell = Shell::new(lang, &CsrfToken(String::new()), "/", None);
-    shell = shell.with_error(error);
-    let title = message(error.code, lang);
+    let shell = Shell::new(lang, &CsrfToken(String::new()), "/", None);
+    let title = match error.fields.first() {
+        Some((_, code)) => message(code, lang),
+        None => message(error.code, lang),
+    };
     let mut response = render(ErrorPage { shell, title });
     *response.status_mut() = error.status;
     response
@@ -458,7 +460,8 @@ async fn console(State(state): State<AppState>, lang: Lang, csrf: CsrfToken, use
 struct ConsoleOrgPage {
     shell: Shell,
     org: Org,
-    ancestors: Vec<Org>,
+    /// Ancestors from the root down, linked where the caller may open them.
+    ancestors: Vec<(Org, bool)>,
     children: Vec<Org>,
     grants: Vec<GrantRow>,
     more_grants: bool,
@@ -482,13 +485,15 @@ async fn console_org(
     user.require(Action::ViewStaffConsole, &org.path)?;
     let mut ancestors = Vec::new();
     for ancestor in org.path.ids().filter(|a| *a != org.id) {
-        ancestors.push(state.store.get_org(ancestor).await?);
+        let ancestor = state.store.get_org(ancestor).await?;
+        let viewable = user.require(Action::ViewStaffConsole, &ancestor.path).is_ok();
+        ancestors.push((ancestor, viewable));
     }
     let subtree = organisations::whole_subtree(&state, org.id, true, TREE_CAP).await?;
     let children: Vec<Org> = subtree.into_iter().filter(|o| o.parent_id == Some(org.id)).collect();
     let page = state.store.grants_in_subtree(org.id, waystation_domain::pagination::PageRequest::FIRST).await?;
     let can_manage = user.require(Action::ManageOrganisations, &org.path).is_ok();
-    let can_manage_parent = match ancestors.last() {
+    let can_manage_parent = match ancestors.last().map(|(parent, _)| parent) {
         Some(parent) => user.require(Action::ManageOrganisations, &parent.path).is_ok(),
         None => false,
     };

@@ -197,9 +197,9 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Every browser gets a random `ws_csrf` cookie. A state-changing form post, or
 /// any state-changing request that carries the session cookie, must repeat that
 /// value in the `X-CSRF-Token` header or the `csrf_token` form field; a
-/// cross-site page can do neither. JSON requests without the session cookie
-/// (API clients with a bearer token, or signing in) carry no ambient
-/// credentials and need no token.
+/// cross-site page can do neither. Requests with a bearer token, and non-form
+/// requests without the session cookie, carry no ambient credentials and need
+/// no token.
 pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let existing = cookie(request.headers(), CSRF_COOKIE).filter(|t| t.len() == 64);
     let token = existing.clone().unwrap_or_else(random_token);
@@ -209,14 +209,13 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let is_form = content_type.starts_with("application/x-www-form-urlencoded") || content_type.starts_with("multipart/");
-    let is_json = content_type.starts_with("application/json");
     // A cross-site page can make a browser send a form with our cookies, but not
-    // an `Authorization` header or a JSON body without a CORS preflight, which we
-    // never grant. So bearer requests, and JSON without the session cookie, need
-    // no token; forms always do (that also stops login CSRF), and so does JSON
-    // that rides on the session cookie.
+    // an `Authorization` header without a CORS preflight, which we never grant.
+    // So bearer requests need no token, nor does anything else that carries no
+    // session cookie; forms always do (that also stops login CSRF), and so does
+    // every request that rides on the session cookie.
     let cannot_be_forged = parts.headers.contains_key(header::AUTHORIZATION)
-        || (is_json && cookie(&parts.headers, SESSION_COOKIE).is_none());
+        || (!is_form && cookie(&parts.headers, SESSION_COOKIE).is_none());
     let request = if unsafe_method && !cannot_be_forged {
         let (presented, body) = if let Some(header) = parts.headers.get(CSRF_HEADER) {
             (header.to_str().ok().map(str::to_owned), body)

@@ -1,0 +1,278 @@
+//! Every API route × every role × inside/outside the caller's organisation
+//! subtree. A new route must be added here: the test fails when the OpenAPI
+//! document lists a route that the matrix does not.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use chrono::{TimeDelta, Utc};
+use common::{Client, TestServer};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use waystation_domain::organisations::{OrgId, OrgKind};
+use waystation_domain::people::{Role, UserId};
+use waystation_storage::{NewSession, SignInMethod};
+
+/// Who calls: nobody, or someone holding one role on province A.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    Anonymous,
+    Holder(Role),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scope {
+    Inside,
+    Outside,
+}
+
+/// Which callers a route lets through (inside their subtree; outside, only public routes).
+#[derive(Debug, Clone, Copy)]
+enum Allowed {
+    Everyone,
+    SignedIn,
+    Roles(&'static [Role]),
+}
+
+const STAFF: &[Role] = &[Role::StationManager, Role::CaseHandler, Role::MeetingOrganiser, Role::OrgAdmin, Role::SystemAdmin];
+const ADMINS: &[Role] = &[Role::OrgAdmin, Role::SystemAdmin];
+const ACTING_ON_PEOPLE: &[Role] = &[Role::CaseHandler, Role::OrgAdmin, Role::SystemAdmin];
+
+struct World {
+    server: TestServer,
+    province_a: OrgId,
+    province_b: OrgId,
+    holders: Vec<(Role, UserId)>,
+    counter: std::sync::atomic::AtomicU32,
+}
+
+impl World {
+    async fn new() -> Self {
+        let server = TestServer::start().await;
+        let national = server.org(None, OrgKind::National, "全国").await;
+        let a = server.org(Some(national.id), OrgKind::Province, "甲省").await;
+        let b = server.org(Some(national.id), OrgKind::Province, "乙省").await;
+        let mut holders = Vec::new();
+        for (i, role) in Role::ALL.into_iter().enumerate() {
+            holders.push((role, server.person(&format!("1380000{:04}", 100 + i), role, a.id).await));
+        }
+        Self { server, province_a: a.id, province_b: b.id, holders, counter: Default::default() }
+    }
+
+    fn next(&self) -> u32 {
+        self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn province(&self, scope: Scope) -> OrgId {
+        match scope {
+            Scope::Inside => self.province_a,
+            Scope::Outside => self.province_b,
+        }
+    }
+
+    /// A fresh city in the scope's province, so state-changing calls never collide.
+    async fn city(&self, scope: Scope) -> OrgId {
+        self.server.org(Some(self.province(scope)), OrgKind::City, &format!("市{}", self.next())).await.id
+    }
+
+    async fn grant_on(&self, org: OrgId) -> (UserId, i64) {
+        let phone = format!("1390000{:04}", self.next());
+        let user = self.server.person(&phone, Role::Worker, org).await;
+        let grant = self.server.store.grants_of_user(user).await.unwrap()[0].id;
+        (user, grant)
+    }
+
+    /// A client signed in as `who` through a session minted in the store.
+    async fn client(&self, who: Who) -> Client {
+        let mut client = self.server.client();
+        if let Who::Holder(role) = who {
+            let user = self.holders.iter().find(|(r, _)| *r == role).unwrap().1;
+            let token = format!("{:064x}", self.next() as u128 + 1_000_000);
+            let now = Utc::now();
+            self.server
+                .store
+                .create_session(NewSession {
+                    token_hash: waystation_web::session::token_hash(&token),
+                    user_id: user,
+                    method: SignInMethod::Code,
+                    created_at: now,
+                    expires_at: now + TimeDelta::days(1),
+                    ip: None,
+                    user_agent: None,
+                })
+                .await
+                .unwrap();
+            client.token = Some(token);
+        }
+        client
+    }
+}
+
+/// One route: its OpenAPI method and path, who may call it, and how to build a
+/// call (fresh fixtures each time) for a scope.
+struct Route {
+    method: Method,
+    template: &'static str,
+    allowed: Allowed,
+    /// Whether the organisation scope matters (else only "inside" is tried).
+    scoped: bool,
+}
+
+async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Option<Value>) {
+    let m = route.method.clone();
+    match (route.method.as_str(), route.template) {
+        ("POST", "/api/v1/auth/code") => (m, route.template.into(), Some(json!({"phone": "1"}))),
+        ("POST", "/api/v1/auth/sign-in/code") => (m, route.template.into(), Some(json!({"phone": "1", "code": "x"}))),
+        ("POST", "/api/v1/auth/sign-in/password") => (m, route.template.into(), Some(json!({"phone": "1", "password": "x"}))),
+        ("POST", "/api/v1/auth/sign-out") => (m, route.template.into(), None),
+        ("GET", "/api/v1/me") | ("GET", "/api/v1/me/sessions") => (m, route.template.into(), None),
+        ("POST", "/api/v1/me/name") => (m, route.template.into(), Some(json!({"name": "某人"}))),
+        ("POST", "/api/v1/me/sessions/{id}/revoke") => (m, "/api/v1/me/sessions/999999/revoke".into(), None),
+        ("GET", "/api/v1/orgs") => (m, format!("/api/v1/orgs?root={}", world.province(scope)), None),
+        ("POST", "/api/v1/orgs") => {
+            let city = world.city(scope).await;
+            (m, route.template.into(), Some(json!({"parent_id": city, "kind": "district", "name": "新区"})))
+        }
+        ("GET", "/api/v1/orgs/{id}") => (m, format!("/api/v1/orgs/{}", world.city(scope).await), None),
+        ("PATCH", "/api/v1/orgs/{id}") => (m, format!("/api/v1/orgs/{}", world.city(scope).await), Some(json!({"name": "改名"}))),
+        ("POST", "/api/v1/orgs/{id}/move") => {
+            let moving = world.city(scope).await;
+            let district = world.server.org(Some(moving), OrgKind::District, "区").await.id;
+            let other = world.city(scope).await;
+            (m, format!("/api/v1/orgs/{district}/move"), Some(json!({"parent_id": other})))
+        }
+        ("POST", "/api/v1/orgs/{id}/deactivate") => (m, format!("/api/v1/orgs/{}/deactivate", world.city(scope).await), None),
+        ("POST", "/api/v1/orgs/{id}/reactivate") => {
+            let city = world.city(scope).await;
+            world.server.store.set_org_active(None, city, false).await.unwrap();
+            (m, format!("/api/v1/orgs/{city}/reactivate"), None)
+        }
+        ("GET", "/api/v1/orgs/{id}/audit") => (m, format!("/api/v1/orgs/{}/audit", world.province(scope)), None),
+        ("GET", "/api/v1/orgs/{id}/grants") => (m, format!("/api/v1/orgs/{}/grants", world.province(scope)), None),
+        ("POST", "/api/v1/orgs/{id}/grants") => {
+            let phone = format!("1370000{:04}", world.next());
+            (m, format!("/api/v1/orgs/{}/grants", world.city(scope).await), Some(json!({"phone": phone, "role": "worker"})))
+        }
+        ("POST", "/api/v1/grants/{id}/revoke") => {
+            let (_, grant) = world.grant_on(world.city(scope).await).await;
+            (m, format!("/api/v1/grants/{grant}/revoke"), None)
+        }
+        ("GET", "/api/v1/users/{id}/phone") => {
+            let (user, _) = world.grant_on(world.city(scope).await).await;
+            (m, format!("/api/v1/users/{user}/phone"), None)
+        }
+        ("GET", "/api/v1/orgs?include_inactive") => {
+            (Method::GET, format!("/api/v1/orgs?root={}&include_inactive=true", world.province(scope)), None)
+        }
+        other => panic!("the matrix has no call for {other:?}"),
+    }
+}
+
+fn routes() -> Vec<Route> {
+    use Allowed::*;
+    let r = |method: Method, template: &'static str, allowed: Allowed, scoped: bool| Route { method, template, allowed, scoped };
+    vec![
+        r(Method::POST, "/api/v1/auth/code", Everyone, false),
+        r(Method::POST, "/api/v1/auth/sign-in/code", Everyone, false),
+        r(Method::POST, "/api/v1/auth/sign-in/password", Everyone, false),
+        r(Method::POST, "/api/v1/auth/sign-out", SignedIn, false),
+        r(Method::GET, "/api/v1/me", SignedIn, false),
+        r(Method::POST, "/api/v1/me/name", SignedIn, false),
+        r(Method::GET, "/api/v1/me/sessions", SignedIn, false),
+        r(Method::POST, "/api/v1/me/sessions/{id}/revoke", SignedIn, false),
+        r(Method::GET, "/api/v1/orgs", Everyone, true),
+        r(Method::GET, "/api/v1/orgs?include_inactive", Roles(STAFF), true),
+        r(Method::POST, "/api/v1/orgs", Roles(ADMINS), true),
+        r(Method::GET, "/api/v1/orgs/{id}", Everyone, true),
+        r(Method::PATCH, "/api/v1/orgs/{id}", Roles(ADMINS), true),
+        r(Method::POST, "/api/v1/orgs/{id}/move", Roles(ADMINS), true),
+        r(Method::POST, "/api/v1/orgs/{id}/deactivate", Roles(ADMINS), true),
+        r(Method::POST, "/api/v1/orgs/{id}/reactivate", Roles(ADMINS), true),
+        r(Method::GET, "/api/v1/orgs/{id}/audit", Roles(ADMINS), true),
+        r(Method::GET, "/api/v1/orgs/{id}/grants", Roles(STAFF), true),
+        r(Method::POST, "/api/v1/orgs/{id}/grants", Roles(ADMINS), true),
+        r(Method::POST, "/api/v1/grants/{id}/revoke", Roles(ADMINS), true),
+        r(Method::GET, "/api/v1/users/{id}/phone", Roles(ACTING_ON_PEOPLE), true),
+    ]
+}
+
+fn expected_to_pass(allowed: Allowed, who: Who, scope: Scope) -> bool {
+    match (allowed, who) {
+        (Allowed::Everyone, _) => true,
+        (Allowed::SignedIn, Who::Holder(_)) => true,
+        (Allowed::Roles(roles), Who::Holder(role)) => scope == Scope::Inside && roles.contains(&role),
+        (_, Who::Anonymous) => false,
+    }
+}
+
+#[tokio::test]
+async fn every_route_checks_role_and_subtree() {
+    let world = World::new().await;
+    let mut callers = vec![Who::Anonymous];
+    callers.extend(Role::ALL.into_iter().map(Who::Holder));
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for route in routes() {
+        let scopes: &[Scope] = if route.scoped { &[Scope::Inside, Scope::Outside] } else { &[Scope::Inside] };
+        for &scope in scopes {
+            for &who in &callers {
+                let (method, path, body) = call(&world, &route, scope).await;
+                let client = world.client(who).await;
+                let answer = client.send(method.clone(), &path, body, &[]).await;
+                let passed = !matches!(answer.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
+                let expected = expected_to_pass(route.allowed, who, scope);
+                let refusal_is_right = match who {
+                    Who::Anonymous => answer.status == StatusCode::UNAUTHORIZED || answer.status == StatusCode::NOT_FOUND,
+                    Who::Holder(_) => answer.status == StatusCode::FORBIDDEN,
+                };
+                if passed != expected || (!expected && !refusal_is_right) || answer.status.is_server_error() {
+                    failures.push(format!("{method} {path} as {who:?} {scope:?}: {} {}", answer.status, answer.text));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} combinations wrong:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[tokio::test]
+async fn the_matrix_covers_every_route_in_the_api_description() {
+    let server = TestServer::start().await;
+    let openapi = server.client().get("/api/v1/openapi.json").await.body;
+    let mut described = BTreeSet::new();
+    for (path, operations) in openapi["paths"].as_object().unwrap() {
+        for method in operations.as_object().unwrap().keys() {
+            described.insert(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    let covered: BTreeSet<String> = routes()
+        .iter()
+        .filter(|r| !r.template.contains('?'))
+        .map(|r| format!("{} {}", r.method, r.template))
+        .collect();
+    let missing: Vec<_> = described.difference(&covered).collect();
+    assert!(missing.is_empty(), "routes without a row in the authorization matrix: {missing:?}");
+    let stale: Vec<_> = covered.difference(&described).collect();
+    assert!(stale.is_empty(), "matrix rows for routes that no longer exist: {stale:?}");
+}
+
+#[tokio::test]
+async fn console_pages_are_for_staff_of_the_subtree() {
+    let world = World::new().await;
+    for role in Role::ALL {
+        let client = world.client(Who::Holder(role)).await;
+        let inside = client.get(&format!("/console/orgs/{}", world.province_a)).await;
+        let outside = client.get(&format!("/console/orgs/{}", world.province_b)).await;
+        let console = client.get("/console").await;
+        let staff = STAFF.contains(&role);
+        assert_eq!(inside.status == StatusCode::OK, staff, "{role:?} inside");
+        assert_eq!(console.status == StatusCode::OK, staff, "{role:?} console");
+        assert_eq!(outside.status, StatusCode::FORBIDDEN, "{role:?} outside");
+        if staff {
+            assert!(console.text.contains("甲省") && !console.text.contains("乙省"), "{role:?} sees only their subtree");
+        }
+    }
+    let anonymous = world.client(Who::Anonymous).await.get("/console").await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+}
