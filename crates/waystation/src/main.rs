@@ -284,7 +284,7 @@ async fn user_command(store: &Arc<dyn Store>, command: UserCommand) -> anyhow::R
         UserCommand::Create { phone, name, password_stdin, role, org } => {
             let phone = PhoneNumber::parse(&phone).map_err(|_| anyhow::anyhow!("not a mainland mobile number: {phone}"))?;
             let name = PersonName::parse(&name).map_err(|e| anyhow::anyhow!("name: {}", e.code))?;
-            let role = role.map(|r| r.parse::<Role>()).transpose().map_err(|_| anyhow::anyhow!("unknown role; one of: {}", role_names()))?;
+            let role = role.as_deref().map(parse_role).transpose()?;
             let target = match role {
                 Some(_) => Some(resolve_org(store, &org).await?),
                 None => None,
@@ -298,16 +298,12 @@ async fn user_command(store: &Arc<dyn Store>, command: UserCommand) -> anyhow::R
             }
         }
         UserCommand::Grant { phone, role, org } => {
-            let role: Role = role.parse().map_err(|_| anyhow::anyhow!("unknown role; one of: {}", role_names()))?;
-            let user = user_by_phone(store, &phone).await?;
-            let org = resolve_org(store, &org).await?;
+            let (user, role, org) = person_role_org(store, &phone, &role, &org).await?;
             store.grant_role(None, user.id, org.id, role).await?;
             println!("granted {} on {} ({})", role.as_str(), org.name, org.id);
         }
         UserCommand::Revoke { phone, role, org } => {
-            let role: Role = role.parse().map_err(|_| anyhow::anyhow!("unknown role; one of: {}", role_names()))?;
-            let user = user_by_phone(store, &phone).await?;
-            let org = resolve_org(store, &org).await?;
+            let (user, role, org) = person_role_org(store, &phone, &role, &org).await?;
             let grants = store.grants_of_user(user.id).await?;
             let grant = grants
                 .iter()
@@ -326,8 +322,19 @@ async fn user_command(store: &Arc<dyn Store>, command: UserCommand) -> anyhow::R
     Ok(())
 }
 
-fn role_names() -> String {
-    Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+fn parse_role(role: &str) -> anyhow::Result<Role> {
+    role.parse().map_err(|_| {
+        let names = Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
+        anyhow::anyhow!("unknown role {role:?}; one of: {names}")
+    })
+}
+
+/// The account, role and organisation a grant or revocation names.
+async fn person_role_org(store: &Arc<dyn Store>, phone: &str, role: &str, org: &OrgRef) -> anyhow::Result<(waystation_storage::User, Role, Org)> {
+    let role = parse_role(role)?;
+    let user = user_by_phone(store, phone).await?;
+    let org = resolve_org(store, org).await?;
+    Ok((user, role, org))
 }
 
 async fn org_command(store: &Arc<dyn Store>, command: OrgCommand) -> anyhow::Result<()> {

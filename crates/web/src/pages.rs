@@ -279,24 +279,32 @@ struct PhoneForm {
 
 async fn sign_in_send_code(State(state): State<AppState>, lang: Lang, csrf: CsrfToken, ip: ClientIp, ApiForm(form): ApiForm<PhoneForm>) -> Response {
     let next = safe_next(form.next.as_deref());
-    let shell = Shell::new(lang, &csrf, "/sign-in", None);
     match sign_in::request_code(&state, &ip, &form.phone).await {
         Ok(phone) => render(SignInPage {
-            shell,
+            shell: Shell::new(lang, &csrf, "/sign-in", None),
             next,
             phone: phone.as_str().to_owned(),
             code_sent_to: Some(phone.masked()),
         }),
-        Err(error) => {
-            let status = error.status;
-            let mut response = render(SignInPage { shell: shell.with_error(&error), next, phone: form.phone, code_sent_to: None });
-            *response.status_mut() = status;
-            if let Some(secs) = error.retry_after {
-                response.headers_mut().insert(header::RETRY_AFTER, secs.into());
-            }
-            response
-        }
+        Err(error) => sign_in_refused(&error, lang, &csrf, next, form.phone, false),
     }
+}
+
+/// The sign-in page again, with the reason a step was refused; on the code
+/// step when `at_code_step`.
+fn sign_in_refused(error: &ApiError, lang: Lang, csrf: &CsrfToken, next: String, phone: String, at_code_step: bool) -> Response {
+    let code_sent_to = if at_code_step {
+        waystation_domain::people::PhoneNumber::parse(&phone).map(|p| p.masked()).ok()
+    } else {
+        None
+    };
+    let shell = Shell::new(lang, csrf, "/sign-in", None).with_error(error);
+    let mut response = render(SignInPage { shell, next, phone, code_sent_to });
+    *response.status_mut() = error.status;
+    if let Some(secs) = error.retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, secs.into());
+    }
+    response
 }
 
 #[derive(Debug, Deserialize)]
@@ -319,13 +327,7 @@ async fn sign_in_verify(
     let next = safe_next(form.next.as_deref());
     match sign_in::sign_in_with_code(&state, &ip, &headers, &form.phone, &form.code).await {
         Ok(signed_in) => ([(header::SET_COOKIE, signed_in.cookie(&state))], Redirect::to(&next)).into_response(),
-        Err(error) => {
-            let masked = waystation_domain::people::PhoneNumber::parse(&form.phone).map(|p| p.masked()).ok();
-            let shell = Shell::new(lang, &csrf, "/sign-in", None).with_error(&error);
-            let mut response = render(SignInPage { shell, next, phone: form.phone, code_sent_to: masked });
-            *response.status_mut() = error.status;
-            response
-        }
+        Err(error) => sign_in_refused(&error, lang, &csrf, next, form.phone, true),
     }
 }
 
@@ -349,12 +351,7 @@ async fn sign_in_password(
     let next = safe_next(form.next.as_deref());
     match sign_in::sign_in_with_password(&state, &ip, &headers, &form.phone, &form.password).await {
         Ok(signed_in) => ([(header::SET_COOKIE, signed_in.cookie(&state))], Redirect::to(&next)).into_response(),
-        Err(error) => {
-            let shell = Shell::new(lang, &csrf, "/sign-in", None).with_error(&error);
-            let mut response = render(SignInPage { shell, next, phone: form.phone, code_sent_to: None });
-            *response.status_mut() = error.status;
-            response
-        }
+        Err(error) => sign_in_refused(&error, lang, &csrf, next, form.phone, false),
     }
 }
 
