@@ -40,6 +40,14 @@ pub enum Action {
     RevealPhone,
     /// Read the audit log.
     ReadAudit,
+    /// Create stations, retire them, and manage their managers.
+    ManageStations,
+    /// Edit a station's record, suspend and reopen it (its manager may).
+    EditStation,
+    /// See a station's staff-only data: full manager phone, histories.
+    ViewStationRecords,
+    /// Add a year of the official holiday calendar.
+    ManageCalendar,
 }
 
 impl Action {
@@ -50,6 +58,7 @@ impl Action {
         const STAFF: &[Role] =
             &[Role::StationManager, Role::CaseHandler, Role::MeetingOrganiser, Role::OrgAdmin, Role::SystemAdmin];
         const ACTING_ON_PEOPLE: &[Role] = &[Role::CaseHandler, Role::OrgAdmin, Role::SystemAdmin];
+        const STATION_STAFF: &[Role] = &[Role::StationManager, Role::OrgAdmin, Role::SystemAdmin];
         match self {
             Action::ViewStaffConsole => STAFF,
             Action::ManageOrganisations | Action::ManageAccounts | Action::ReadAudit => ADMINS,
@@ -57,6 +66,9 @@ impl Action {
             Action::GrantRole(Role::SystemAdmin) => SYSTEM,
             Action::GrantRole(_) => ADMINS,
             Action::RevealPhone => ACTING_ON_PEOPLE,
+            Action::ManageStations => ADMINS,
+            Action::EditStation | Action::ViewStationRecords => STATION_STAFF,
+            Action::ManageCalendar => SYSTEM,
         }
     }
 }

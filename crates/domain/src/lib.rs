@@ -7,12 +7,14 @@
 
 pub mod access;
 pub mod audit;
+pub mod calendar;
 pub mod idempotency;
 pub mod organisations;
 pub mod pagination;
 pub mod people;
 pub mod rate_limit;
 pub mod sign_in;
+pub mod stations;
 mod violation;
 
 pub use violation::Invalid;

@@ -9,8 +9,10 @@
 mod error;
 mod postgres;
 mod records;
+mod sql_stations;
 mod sql_store;
 mod sqlite;
+pub mod stations;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
@@ -26,6 +28,7 @@ pub use error::StoreError;
 pub use postgres::PostgresStore;
 pub use records::*;
 pub use sqlite::SqliteStore;
+pub use stations::{ImportOutcome, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -41,7 +44,7 @@ pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: StationStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`, for logs and metrics.
     fn backend(&self) -> &'static str;
     /// Applies this backend's migrations that have not run yet.

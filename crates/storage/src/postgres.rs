@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
+use crate::sql_stations::impl_station_sql;
 use crate::sql_store::impl_sql_store;
 
 pub struct PostgresStore {
@@ -53,3 +54,5 @@ impl_sql_store!(
     tree_lock = "SELECT pg_advisory_xact_lock(726100)",
     for_update = " FOR UPDATE",
 );
+
+impl_station_sql!(PostgresStore, sqlx::Postgres);

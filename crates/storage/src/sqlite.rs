@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+use crate::sql_stations::impl_station_sql;
 use crate::sql_store::impl_sql_store;
 
 pub struct SqliteStore {
@@ -69,3 +70,5 @@ impl_sql_store!(
     tree_lock = "SELECT 1",
     for_update = "",
 );
+
+impl_station_sql!(SqliteStore, sqlx::Sqlite);

@@ -217,7 +217,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         }
     }
     let config = WebConfig { secure_cookies: settings.secure_cookies, trust_forwarded_for: settings.trust_forwarded_for };
-    let state = AppState::new(store.clone(), config, waystation_web::sign_in::default_code_sender());
+    let state = AppState::new(store.clone(), config, waystation_web::sign_in::default_code_sender()).await?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("listening on {}", settings.listen))?;

@@ -38,6 +38,7 @@ enum Allowed {
 const STAFF: &[Role] = &[Role::StationManager, Role::CaseHandler, Role::MeetingOrganiser, Role::OrgAdmin, Role::SystemAdmin];
 const ADMINS: &[Role] = &[Role::OrgAdmin, Role::SystemAdmin];
 const ACTING_ON_PEOPLE: &[Role] = &[Role::CaseHandler, Role::OrgAdmin, Role::SystemAdmin];
+const STATION_STAFF: &[Role] = &[Role::StationManager, Role::OrgAdmin, Role::SystemAdmin];
 
 struct World {
     server: TestServer,
@@ -74,6 +75,19 @@ impl World {
     /// A fresh city in the scope's province, so state-changing calls never collide.
     async fn city(&self, scope: Scope) -> OrgId {
         self.server.org(Some(self.province(scope)), OrgKind::City, &format!("市{}", self.next())).await.id
+    }
+
+    /// A fresh open station owned by a fresh city in the scope's province.
+    async fn station(&self, scope: Scope) -> i64 {
+        let city = self.city(scope).await;
+        let form: waystation_web::stations::StationForm = serde_json::from_value(station_body(city)).unwrap();
+        let input = form.validate().unwrap();
+        self.server
+            .store
+            .create_station(None, input, waystation_domain::stations::StationStatus::Open, "test")
+            .await
+            .unwrap()
+            .id
     }
 
     async fn grant_on(&self, org: OrgId) -> (UserId, i64) {
@@ -165,8 +179,38 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
         ("GET", "/api/v1/orgs?include_inactive") => {
             (Method::GET, format!("/api/v1/orgs?root={}&include_inactive=true", world.province(scope)), None)
         }
+        ("GET", "/api/v1/stations/nearest") => (m, "/api/v1/stations/nearest?lat=29.55&lng=106.57".into(), None),
+        ("GET", "/api/v1/stations/box") => (m, "/api/v1/stations/box?south=29&west=106&north=30&east=107".into(), None),
+        ("GET", "/api/v1/stations") => (m, format!("/api/v1/stations?org={}", world.province(scope)), None),
+        ("GET", "/api/v1/stations?status=retired") => {
+            (Method::GET, format!("/api/v1/stations?org={}&status=retired", world.province(scope)), None)
+        }
+        ("POST", "/api/v1/stations") => (m, route.template.into(), Some(station_body(world.city(scope).await))),
+        ("GET", "/api/v1/stations/{id}") => (m, format!("/api/v1/stations/{}", world.station(scope).await), None),
+        ("PUT", "/api/v1/stations/{id}") => {
+            let id = world.station(scope).await;
+            let org = world.server.store.get_station(id).await.unwrap().org_id;
+            (m, format!("/api/v1/stations/{id}"), Some(station_body(org)))
+        }
+        ("POST", "/api/v1/stations/{id}/status") => {
+            (m, format!("/api/v1/stations/{}/status", world.station(scope).await), Some(json!({"status": "suspended", "reason": "维修"})))
+        }
+        ("POST", "/api/v1/stations/{id}/status?retire") => (
+            Method::POST,
+            format!("/api/v1/stations/{}/status", world.station(scope).await),
+            Some(json!({"status": "retired", "reason": "撤站"})),
+        ),
+        ("GET", "/api/v1/stations/{id}/history") => (m, format!("/api/v1/stations/{}/history", world.station(scope).await), None),
         other => panic!("the matrix has no call for {other:?}"),
     }
+}
+
+fn station_body(org: OrgId) -> Value {
+    json!({
+        "name": "测试驿站", "kind": "union_station", "org_id": org, "address": "解放碑步行街 1 号",
+        "location": {"lat": 29.557, "lng": 106.577}, "opening_hours": "Mo-Su 07:00-22:00",
+        "amenities": {"phone_charging": true}
+    })
 }
 
 fn routes() -> Vec<Route> {
@@ -194,6 +238,16 @@ fn routes() -> Vec<Route> {
         r(Method::POST, "/api/v1/orgs/{id}/grants", Roles(ADMINS), true),
         r(Method::POST, "/api/v1/grants/{id}/revoke", Roles(ADMINS), true),
         r(Method::GET, "/api/v1/users/{id}/phone", Roles(ACTING_ON_PEOPLE), true),
+        r(Method::GET, "/api/v1/stations/nearest", Everyone, false),
+        r(Method::GET, "/api/v1/stations/box", Everyone, false),
+        r(Method::GET, "/api/v1/stations", Everyone, true),
+        r(Method::GET, "/api/v1/stations?status=retired", Roles(STATION_STAFF), true),
+        r(Method::POST, "/api/v1/stations", Roles(ADMINS), true),
+        r(Method::GET, "/api/v1/stations/{id}", Everyone, true),
+        r(Method::PUT, "/api/v1/stations/{id}", Roles(STATION_STAFF), true),
+        r(Method::POST, "/api/v1/stations/{id}/status", Roles(STATION_STAFF), true),
+        r(Method::POST, "/api/v1/stations/{id}/status?retire", Roles(ADMINS), true),
+        r(Method::GET, "/api/v1/stations/{id}/history", Roles(STATION_STAFF), true),
     ]
 }
 

@@ -16,6 +16,7 @@ mod pages;
 pub mod people;
 pub mod session;
 pub mod sign_in;
+pub mod stations;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -60,11 +61,20 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     pub codes: Arc<dyn CodeSender>,
     pub metrics: PrometheusHandle,
+    /// This server's in-memory station index.
+    pub stations: Arc<stations::search::StationSearch>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, config: WebConfig, codes: Arc<dyn CodeSender>) -> Self {
-        Self { store, config: Arc::new(config), codes, metrics: observability::prometheus() }
+    /// Builds the state, loading the station index from the store.
+    pub async fn new(store: Arc<dyn Store>, config: WebConfig, codes: Arc<dyn CodeSender>) -> Result<Self, waystation_storage::StoreError> {
+        let stations = Arc::new(stations::search::StationSearch::load(&store).await?);
+        Ok(Self { store, config: Arc::new(config), codes, metrics: observability::prometheus(), stations })
+    }
+
+    /// The official working calendar (public holidays and adjusted working days).
+    pub fn calendar(&self) -> &'static waystation_domain::calendar::HolidayCalendar {
+        waystation_domain::calendar::HolidayCalendar::official()
     }
 }
 
@@ -87,7 +97,9 @@ impl AppState {
     tags(
         (name = "sign-in", description = "Phone + one-time code for everyone; password for staff."),
         (name = "people", description = "One's account and sessions; roles on organisations."),
-        (name = "organisations", description = "The union tree and partner organisations.")
+        (name = "organisations", description = "The union tree and partner organisations."),
+        (name = "stations", description = "Rest stations: nearest open, viewport, the record and its management. \
+            Coordinates are WGS-84 unless `datum` says `gcj02` (AMap, Tencent) or `bd09` (Baidu).")
     )
 )]
 struct ApiDoc;
@@ -121,6 +133,12 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(people::api_list_grants, people::api_grant_role))
         .routes(routes!(people::api_revoke_grant))
         .routes(routes!(people::api_reveal_phone))
+        .routes(routes!(stations::api::api_nearest))
+        .routes(routes!(stations::api::api_box))
+        .routes(routes!(stations::api::api_list, stations::api::api_create))
+        .routes(routes!(stations::api::api_get, stations::api::api_update))
+        .routes(routes!(stations::api::api_status))
+        .routes(routes!(stations::api::api_history))
         .split_for_parts()
 }
 
@@ -146,6 +164,16 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves until `shutdown` resolves, sweeping expired records in the background.
 pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    let (store, search) = (state.store.clone(), state.stations.clone());
+    let index_refresher = tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            if let Err(error) = search.refresh(&store).await {
+                tracing::warn!(%error, "refreshing the station index failed");
+            }
+        }
+    });
     let store = state.store.clone();
     let sweeper = tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(600));
@@ -161,5 +189,6 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future
         .with_graceful_shutdown(shutdown)
         .await;
     sweeper.abort();
+    index_refresher.abort();
     result
 }

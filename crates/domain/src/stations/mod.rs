@@ -1,0 +1,15 @@
+//! Stations (驿站): rest stations on the map — where they are, when they are
+//! open, what they offer, and how to find the nearest open one.
+
+pub mod amenity;
+pub mod code;
+pub mod geo;
+pub mod hours;
+pub mod kind;
+pub mod search;
+pub mod status;
+
+pub use amenity::{Amenities, Amenity, AmenitySet};
+pub use code::StationCode;
+pub use kind::{SixHaves, StationKind};
+pub use status::{StationStatus, StatusChange};

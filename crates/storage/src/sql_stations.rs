@@ -1,0 +1,430 @@
+//! The stations SQL, shared by both backends like `sql_store.rs` (and expanded
+//! beside it, so it uses that expansion's helpers: `append_audit`, `fetch_org`,
+//! `DbRow`, `FOR_UPDATE`).
+
+macro_rules! impl_station_sql {
+    ($Store:ty, $DB:ty) => {
+        use crate::stations::{
+            ImportOutcome, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord,
+        };
+        use waystation_domain::stations::geo::LatLng;
+        use waystation_domain::stations::hours::OpeningHours;
+        use waystation_domain::stations::{StationCode, StationStatus, StatusChange};
+
+        const STATION_SELECT: &str = "SELECT s.id, s.code, s.name, s.kind, s.org_id, o.path AS org_path, o.name AS org_name, \
+            s.partner_org_ids, s.address, s.lat, s.lng, s.opening_hours, s.follows_working_calendar, s.amenities, \
+            s.manager_name, s.manager_phone, s.rules, s.six_haves, s.status, s.external_id, s.change_seq, \
+            s.created_at, s.updated_at FROM stations s JOIN organisations o ON o.id = s.org_id";
+
+        fn station_from_row(row: &DbRow) -> StoreResult<Station> {
+            let text = |column: &str| -> StoreResult<String> { Ok(row.try_get::<String, _>(column)?) };
+            let code = text("code")?;
+            let kind = text("kind")?;
+            let path = text("org_path")?;
+            let hours = text("opening_hours")?;
+            let status = text("status")?;
+            let phone: Option<String> = row.try_get("manager_phone")?;
+            let lat: f64 = row.try_get("lat")?;
+            let lng: f64 = row.try_get("lng")?;
+            Ok(Station {
+                id: row.try_get("id")?,
+                code: StationCode::parse(&code).map_err(|_| corrupt("stations.code", &code))?,
+                name: text("name")?,
+                kind: kind.parse().map_err(|_| corrupt("stations.kind", &kind))?,
+                org_id: row.try_get("org_id")?,
+                org_path: OrgPath::from_stored(&path).ok_or_else(|| corrupt("organisations.path", &path))?,
+                org_name: text("org_name")?,
+                partner_org_ids: serde_json::from_str(&text("partner_org_ids")?)
+                    .map_err(|_| corrupt("stations.partner_org_ids", "(json)"))?,
+                address: text("address")?,
+                location: LatLng::new(lat, lng).map_err(|_| corrupt("stations.lat/lng", &format!("{lat},{lng}")))?,
+                hours: OpeningHours::parse(&hours).map_err(|_| corrupt("stations.opening_hours", &hours))?,
+                follows_working_calendar: row.try_get("follows_working_calendar")?,
+                amenities: serde_json::from_str(&text("amenities")?).map_err(|_| corrupt("stations.amenities", "(json)"))?,
+                manager_name: row.try_get("manager_name")?,
+                manager_phone: phone.as_deref().map(phone_from).transpose()?,
+                rules: text("rules")?,
+                six_haves: serde_json::from_str(&text("six_haves")?).map_err(|_| corrupt("stations.six_haves", "(json)"))?,
+                status: status.parse().map_err(|_| corrupt("stations.status", &status))?,
+                external_id: row.try_get("external_id")?,
+                change_seq: row.try_get("change_seq")?,
+                created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
+            })
+        }
+
+        async fn fetch_station<'e, E>(exec: E, id: i64) -> StoreResult<Station>
+        where
+            E: sqlx::Executor<'e, Database = $DB>,
+        {
+            let sql = format!("{STATION_SELECT} WHERE s.id = $1");
+            match sqlx::query(&sql).bind(id).fetch_optional(exec).await? {
+                Some(row) => station_from_row(&row),
+                None => Err(StoreError::not_found("station_not_found")),
+            }
+        }
+
+        /// The next number of the station change counter (locks it until commit).
+        async fn next_change_seq(tx: &mut Transaction<'static, $DB>) -> StoreResult<i64> {
+            Ok(sqlx::query_scalar("UPDATE station_change_counter SET seq = seq + 1 WHERE singleton = 1 RETURNING seq")
+                .fetch_one(&mut **tx)
+                .await?)
+        }
+
+        /// The next code in the area of the owning organisation: the deepest
+        /// division code on its path, or the national prefix.
+        async fn next_station_code(tx: &mut Transaction<'static, $DB>, owner: &Org) -> StoreResult<StationCode> {
+            let mut division = owner.division_code.clone();
+            if division.is_none() {
+                for ancestor in owner.path.ids().collect::<Vec<_>>().into_iter().rev().skip(1) {
+                    let org = fetch_org(&mut **tx, ancestor, "org_id").await?;
+                    if org.division_code.is_some() {
+                        division = org.division_code;
+                        break;
+                    }
+                }
+            }
+            let prefix = StationCode::prefix_for(division.as_ref());
+            let seq: i64 = sqlx::query_scalar(
+                "INSERT INTO station_code_counters (prefix, last_seq) VALUES ($1, 1) \
+                 ON CONFLICT (prefix) DO UPDATE SET last_seq = station_code_counters.last_seq + 1 RETURNING last_seq",
+            )
+            .bind(&prefix)
+            .fetch_one(&mut **tx)
+            .await?;
+            Ok(StationCode::new(&prefix, u32::try_from(seq).unwrap_or(u32::MAX))?)
+        }
+
+        /// The owner must exist and be active; partners must exist.
+        async fn check_station_orgs(tx: &mut Transaction<'static, $DB>, input: &StationInput) -> StoreResult<Org> {
+            let owner = fetch_org(&mut **tx, input.org_id, "org_id").await?;
+            if !owner.active {
+                return Err(Invalid::field("org_id", "org_inactive").into());
+            }
+            for partner in &input.partner_org_ids {
+                fetch_org(&mut **tx, *partner, "partner_org_ids").await?;
+            }
+            Ok(owner)
+        }
+
+        fn station_json(input: &StationInput) -> StoreResult<(String, String, String)> {
+            let encode = |e: serde_json::Error| StoreError::Corrupt(format!("encoding a station: {e}"));
+            Ok((
+                serde_json::to_string(&input.amenities).map_err(encode)?,
+                serde_json::to_string(&input.six_haves).map_err(encode)?,
+                serde_json::to_string(&input.partner_org_ids).map_err(encode)?,
+            ))
+        }
+
+        async fn insert_station(
+            tx: &mut Transaction<'static, $DB>,
+            actor: Option<UserId>,
+            input: &StationInput,
+            status: StationStatus,
+            reason: &str,
+        ) -> StoreResult<i64> {
+            let owner = check_station_orgs(tx, input).await?;
+            let code = next_station_code(tx, &owner).await?;
+            let seq = next_change_seq(tx).await?;
+            let (amenities, six_haves, partners) = station_json(input)?;
+            let now = Utc::now();
+            let inserted = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO stations (code, name, kind, org_id, address, lat, lng, opening_hours, follows_working_calendar, \
+                 amenities, manager_name, manager_phone, rules, six_haves, status, external_id, partner_org_ids, change_seq, \
+                 created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
+            )
+            .bind(code.as_str())
+            .bind(&input.name)
+            .bind(input.kind.as_str())
+            .bind(input.org_id)
+            .bind(&input.address)
+            .bind(input.location.lat())
+            .bind(input.location.lng())
+            .bind(input.hours.as_str())
+            .bind(input.follows_working_calendar)
+            .bind(&amenities)
+            .bind(input.manager_name.as_deref())
+            .bind(input.manager_phone.as_ref().map(|p| p.as_str()))
+            .bind(&input.rules)
+            .bind(&six_haves)
+            .bind(status.as_str())
+            .bind(input.external_id.as_deref())
+            .bind(&partners)
+            .bind(seq)
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await;
+            let id = match inserted {
+                Err(e) if is_unique_violation(&e) => return Err(StoreError::conflict("external_id_taken", "external_id")),
+                other => other?,
+            };
+            sqlx::query("INSERT INTO station_status_history (station_id, from_status, to_status, reason, actor_id, at) VALUES ($1, NULL, $2, $3, $4, $5)")
+                .bind(id)
+                .bind(status.as_str())
+                .bind(reason)
+                .bind(actor)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("INSERT INTO station_locations (station_id, lat, lng, address, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(id)
+                .bind(input.location.lat())
+                .bind(input.location.lng())
+                .bind(&input.address)
+                .bind(actor)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+            let detail = serde_json::json!({"code": code.as_str(), "name": input.name, "status": status.as_str()});
+            append_audit(tx, audit(actor, "station.create", Some(input.org_id), format!("station:{id}"), detail)).await?;
+            Ok(id)
+        }
+
+        async fn write_station_update(
+            tx: &mut Transaction<'static, $DB>,
+            actor: Option<UserId>,
+            before: &Station,
+            input: &StationInput,
+        ) -> StoreResult<()> {
+            check_station_orgs(tx, input).await?;
+            let seq = next_change_seq(tx).await?;
+            let (amenities, six_haves, partners) = station_json(input)?;
+            let now = Utc::now();
+            let updated = sqlx::query(
+                "UPDATE stations SET name = $1, kind = $2, org_id = $3, address = $4, lat = $5, lng = $6, opening_hours = $7, \
+                 follows_working_calendar = $8, amenities = $9, manager_name = $10, manager_phone = $11, rules = $12, \
+                 six_haves = $13, external_id = $14, partner_org_ids = $15, change_seq = $16, updated_at = $17 WHERE id = $18",
+            )
+            .bind(&input.name)
+            .bind(input.kind.as_str())
+            .bind(input.org_id)
+            .bind(&input.address)
+            .bind(input.location.lat())
+            .bind(input.location.lng())
+            .bind(input.hours.as_str())
+            .bind(input.follows_working_calendar)
+            .bind(&amenities)
+            .bind(input.manager_name.as_deref())
+            .bind(input.manager_phone.as_ref().map(|p| p.as_str()))
+            .bind(&input.rules)
+            .bind(&six_haves)
+            .bind(input.external_id.as_deref())
+            .bind(&partners)
+            .bind(seq)
+            .bind(now)
+            .bind(before.id)
+            .execute(&mut **tx)
+            .await;
+            match updated {
+                Err(e) if is_unique_violation(&e) => return Err(StoreError::conflict("external_id_taken", "external_id")),
+                other => other?,
+            };
+            let moved = before.location != input.location || before.address != input.address;
+            if moved {
+                sqlx::query("INSERT INTO station_locations (station_id, lat, lng, address, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(before.id)
+                    .bind(input.location.lat())
+                    .bind(input.location.lng())
+                    .bind(&input.address)
+                    .bind(actor)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            let mut changed = Vec::new();
+            if before.name != input.name { changed.push("name"); }
+            if before.kind != input.kind { changed.push("kind"); }
+            if before.org_id != input.org_id { changed.push("org_id"); }
+            if moved { changed.push("location"); }
+            if before.hours.as_str() != input.hours.as_str() || before.follows_working_calendar != input.follows_working_calendar { changed.push("opening_hours"); }
+            if before.amenities != input.amenities { changed.push("amenities"); }
+            if before.manager_name != input.manager_name || before.manager_phone != input.manager_phone { changed.push("manager"); }
+            if before.rules != input.rules { changed.push("rules"); }
+            if before.six_haves != input.six_haves { changed.push("six_haves"); }
+            if before.partner_org_ids != input.partner_org_ids { changed.push("partners"); }
+            let detail = serde_json::json!({"changed": changed, "six_haves": input.six_haves});
+            append_audit(tx, audit(actor, "station.update", Some(input.org_id), format!("station:{}", before.id), detail)).await?;
+            Ok(())
+        }
+
+        #[async_trait]
+        impl StationStore for $Store {
+            async fn create_station(&self, actor: Option<UserId>, input: StationInput, status: StationStatus, reason: &str) -> StoreResult<Station> {
+                let mut tx = self.begin_write().await?;
+                let id = insert_station(&mut tx, actor, &input, status, reason).await?;
+                let station = fetch_station(&mut *tx, id).await?;
+                tx.commit().await?;
+                Ok(station)
+            }
+
+            async fn update_station(&self, actor: Option<UserId>, id: i64, input: StationInput) -> StoreResult<Station> {
+                let mut tx = self.begin_write().await?;
+                let lock = format!("SELECT id FROM stations WHERE id = $1{FOR_UPDATE}");
+                sqlx::query(&lock).bind(id).fetch_optional(&mut *tx).await?;
+                let before = fetch_station(&mut *tx, id).await?;
+                write_station_update(&mut tx, actor, &before, &input).await?;
+                let station = fetch_station(&mut *tx, id).await?;
+                tx.commit().await?;
+                Ok(station)
+            }
+
+            async fn change_station_status(&self, actor: Option<UserId>, id: i64, change: StatusChange) -> StoreResult<Station> {
+                let mut tx = self.begin_write().await?;
+                let lock = format!("SELECT id FROM stations WHERE id = $1{FOR_UPDATE}");
+                sqlx::query(&lock).bind(id).fetch_optional(&mut *tx).await?;
+                let before = fetch_station(&mut *tx, id).await?;
+                if before.status != change.from {
+                    // Someone changed it since the caller looked: check the rule against the real state.
+                    StatusChange::new(before.status, change.to, &change.reason)?;
+                }
+                let seq = next_change_seq(&mut tx).await?;
+                let now = Utc::now();
+                sqlx::query("UPDATE stations SET status = $1, change_seq = $2, updated_at = $3 WHERE id = $4")
+                    .bind(change.to.as_str())
+                    .bind(seq)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO station_status_history (station_id, from_status, to_status, reason, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(id)
+                    .bind(before.status.as_str())
+                    .bind(change.to.as_str())
+                    .bind(&change.reason)
+                    .bind(actor)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                let detail = serde_json::json!({"from": before.status.as_str(), "to": change.to.as_str(), "reason": change.reason});
+                append_audit(&mut tx, audit(actor, "station.status", Some(before.org_id), format!("station:{id}"), detail)).await?;
+                let station = fetch_station(&mut *tx, id).await?;
+                tx.commit().await?;
+                Ok(station)
+            }
+
+            async fn get_station(&self, id: i64) -> StoreResult<Station> {
+                fetch_station(&self.pool, id).await
+            }
+
+            async fn station_by_code(&self, code: &StationCode) -> StoreResult<Option<Station>> {
+                let sql = format!("{STATION_SELECT} WHERE s.code = $1");
+                let row = sqlx::query(&sql).bind(code.as_str()).fetch_optional(&self.pool).await?;
+                row.as_ref().map(station_from_row).transpose()
+            }
+
+            async fn station_by_external_id(&self, org_id: OrgId, external_id: &str) -> StoreResult<Option<Station>> {
+                let sql = format!("{STATION_SELECT} WHERE s.org_id = $1 AND s.external_id = $2");
+                let row = sqlx::query(&sql).bind(org_id).bind(external_id).fetch_optional(&self.pool).await?;
+                row.as_ref().map(station_from_row).transpose()
+            }
+
+            async fn list_stations(&self, filter: &StationListFilter, page: PageRequest) -> StoreResult<Page<Station>> {
+                let bounds = match filter.within {
+                    Some(root) => Some(fetch_org(&self.pool, root, "org_id").await?.path.subtree_bounds()),
+                    None => None,
+                };
+                let pattern = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(|t| {
+                    let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                    format!("%{escaped}%")
+                });
+                let sql = format!(
+                    "{STATION_SELECT} WHERE ($1 IS NULL OR (o.path >= $1 AND o.path < $2)) \
+                     AND ($3 IS NULL OR s.status = $3) AND ($4 IS NULL OR s.kind = $4) \
+                     AND ($5 IS NULL OR s.name LIKE $5 ESCAPE '\\' OR s.address LIKE $5 ESCAPE '\\' OR s.code LIKE $5 ESCAPE '\\') \
+                     AND s.id > $6 ORDER BY s.id LIMIT $7"
+                );
+                let rows = sqlx::query(&sql)
+                    .bind(bounds.as_ref().map(|b| b.0.clone()))
+                    .bind(bounds.as_ref().map(|b| b.1.clone()))
+                    .bind(filter.status.map(|s| s.as_str()))
+                    .bind(filter.kind.map(|k| k.as_str()))
+                    .bind(pattern)
+                    .bind(page.after.unwrap_or(0))
+                    .bind(page.fetch_limit())
+                    .fetch_all(&self.pool)
+                    .await?;
+                let stations = rows.iter().map(station_from_row).collect::<StoreResult<Vec<_>>>()?;
+                Ok(Page::from_fetched(stations, page, |s| s.id))
+            }
+
+            async fn import_stations(&self, actor: Option<UserId>, rows: Vec<StationInput>, status: StationStatus) -> StoreResult<ImportOutcome> {
+                let mut tx = self.begin_write().await?;
+                let mut outcome = ImportOutcome::default();
+                let find = format!("{STATION_SELECT} WHERE s.org_id = $1 AND s.external_id = $2");
+                for input in &rows {
+                    let existing = match &input.external_id {
+                        Some(external) => sqlx::query(&find)
+                            .bind(input.org_id)
+                            .bind(external)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                            .as_ref()
+                            .map(station_from_row)
+                            .transpose()?,
+                        None => None,
+                    };
+                    match existing {
+                        Some(before) => {
+                            write_station_update(&mut tx, actor, &before, input).await?;
+                            outcome.updated += 1;
+                        }
+                        None => {
+                            insert_station(&mut tx, actor, input, status, "import").await?;
+                            outcome.created += 1;
+                        }
+                    }
+                }
+                tx.commit().await?;
+                Ok(outcome)
+            }
+
+            async fn stations_changed_since(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Station>> {
+                let sql = format!("{STATION_SELECT} WHERE s.change_seq > $1 ORDER BY s.change_seq LIMIT $2");
+                let rows = sqlx::query(&sql).bind(after_seq).bind(limit).fetch_all(&self.pool).await?;
+                rows.iter().map(station_from_row).collect()
+            }
+
+            async fn station_status_history(&self, id: i64) -> StoreResult<Vec<StatusRecord>> {
+                let rows = sqlx::query("SELECT from_status, to_status, reason, actor_id, at FROM station_status_history WHERE station_id = $1 ORDER BY id")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        let from: Option<String> = row.try_get("from_status")?;
+                        let to: String = row.try_get("to_status")?;
+                        Ok(StatusRecord {
+                            from: from.map(|f| f.parse().map_err(|_| corrupt("station_status_history.from_status", &f))).transpose()?,
+                            to: to.parse().map_err(|_| corrupt("station_status_history.to_status", &to))?,
+                            reason: row.try_get("reason")?,
+                            actor_id: row.try_get("actor_id")?,
+                            at: row.try_get("at")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn station_location_history(&self, id: i64) -> StoreResult<Vec<LocationRecord>> {
+                let rows = sqlx::query("SELECT lat, lng, address, actor_id, at FROM station_locations WHERE station_id = $1 ORDER BY id")
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        let lat: f64 = row.try_get("lat")?;
+                        let lng: f64 = row.try_get("lng")?;
+                        Ok(LocationRecord {
+                            location: LatLng::new(lat, lng).map_err(|_| corrupt("station_locations", &format!("{lat},{lng}")))?,
+                            address: row.try_get("address")?,
+                            actor_id: row.try_get("actor_id")?,
+                            at: row.try_get("at")?,
+                        })
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
+pub(crate) use impl_station_sql;

@@ -1,0 +1,118 @@
+//! The storage interface of the stations capability.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use waystation_domain::organisations::{OrgId, OrgPath};
+use waystation_domain::pagination::{Page, PageRequest};
+use waystation_domain::people::{PhoneNumber, UserId};
+use waystation_domain::stations::geo::LatLng;
+use waystation_domain::stations::hours::OpeningHours;
+use waystation_domain::stations::{Amenities, SixHaves, StationCode, StationKind, StationStatus, StatusChange};
+
+use crate::StoreResult;
+
+/// A station as stored.
+#[derive(Debug, Clone)]
+pub struct Station {
+    pub id: i64,
+    pub code: StationCode,
+    pub name: String,
+    pub kind: StationKind,
+    /// The owning organisation, and its path (for scope checks and search filters).
+    pub org_id: OrgId,
+    pub org_path: OrgPath,
+    pub org_name: String,
+    /// Co-building organisations (partners).
+    pub partner_org_ids: Vec<OrgId>,
+    pub address: String,
+    /// WGS-84.
+    pub location: LatLng,
+    pub hours: OpeningHours,
+    pub follows_working_calendar: bool,
+    pub amenities: Amenities,
+    pub manager_name: Option<String>,
+    pub manager_phone: Option<PhoneNumber>,
+    pub rules: String,
+    pub six_haves: SixHaves,
+    pub status: StationStatus,
+    pub external_id: Option<String>,
+    /// The station change counter when this version was written.
+    pub change_seq: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Everything an editor sets on a station (all validated already).
+#[derive(Debug, Clone)]
+pub struct StationInput {
+    pub name: String,
+    pub kind: StationKind,
+    pub org_id: OrgId,
+    pub partner_org_ids: Vec<OrgId>,
+    pub address: String,
+    pub location: LatLng,
+    pub hours: OpeningHours,
+    pub follows_working_calendar: bool,
+    pub amenities: Amenities,
+    pub manager_name: Option<String>,
+    pub manager_phone: Option<PhoneNumber>,
+    pub rules: String,
+    pub six_haves: SixHaves,
+    pub external_id: Option<String>,
+}
+
+/// Which stations a listing wants.
+#[derive(Debug, Clone, Default)]
+pub struct StationListFilter {
+    /// Stations owned in this organisation's subtree.
+    pub within: Option<OrgId>,
+    pub status: Option<StationStatus>,
+    pub kind: Option<StationKind>,
+    /// Part of the name, address or code.
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ImportOutcome {
+    pub created: usize,
+    pub updated: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatusRecord {
+    pub from: Option<StationStatus>,
+    pub to: StationStatus,
+    pub reason: String,
+    pub actor_id: Option<UserId>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LocationRecord {
+    pub location: LatLng,
+    pub address: String,
+    pub actor_id: Option<UserId>,
+    pub at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait StationStore: Send + Sync {
+    /// Creates a station with the next code of its area; `status` is its first status.
+    async fn create_station(&self, actor: Option<UserId>, input: StationInput, status: StationStatus, reason: &str) -> StoreResult<Station>;
+    /// Replaces the editable fields; a new location is added to the location history.
+    async fn update_station(&self, actor: Option<UserId>, id: i64, input: StationInput) -> StoreResult<Station>;
+    async fn change_station_status(&self, actor: Option<UserId>, id: i64, change: StatusChange) -> StoreResult<Station>;
+    async fn get_station(&self, id: i64) -> StoreResult<Station>;
+    async fn station_by_code(&self, code: &StationCode) -> StoreResult<Option<Station>>;
+    async fn station_by_external_id(&self, org_id: OrgId, external_id: &str) -> StoreResult<Option<Station>>;
+    async fn list_stations(&self, filter: &StationListFilter, page: PageRequest) -> StoreResult<Page<Station>>;
+    /// Creates or updates many stations in one transaction: all or nothing.
+    /// A row with an `external_id` already known for its organisation updates
+    /// that station; every other row creates one (with `status`).
+    async fn import_stations(&self, actor: Option<UserId>, rows: Vec<StationInput>, status: StationStatus) -> StoreResult<ImportOutcome>;
+    /// Stations written after change `after_seq`, in change order (for index updates).
+    async fn stations_changed_since(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Station>>;
+    async fn station_status_history(&self, id: i64) -> StoreResult<Vec<StatusRecord>>;
+    async fn station_location_history(&self, id: i64) -> StoreResult<Vec<LocationRecord>>;
+}
