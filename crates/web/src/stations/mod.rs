@@ -2,6 +2,7 @@
 //! management by station managers and organisation admins.
 
 pub mod api;
+pub mod pages;
 pub mod search;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
