@@ -56,6 +56,15 @@ pub struct ServeArgs {
     /// Take client addresses from X-Forwarded-For (only behind a trusted proxy).
     #[arg(long, env = "WAYSTATION_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// Map tile URL template. Default: OpenStreetMap (https://tile.openstreetmap.org/{z}/{x}/{y}.png)
+    #[arg(long, env = "WAYSTATION_TILE_URL")]
+    pub tile_url: Option<String>,
+    /// The datum the tiles are drawn in: wgs84 (OpenStreetMap, Tianditu) or gcj02 (AMap). Default: wgs84
+    #[arg(long, env = "WAYSTATION_TILE_DATUM")]
+    pub tile_datum: Option<String>,
+    /// Attribution shown on the map. Default: © OpenStreetMap contributors
+    #[arg(long, env = "WAYSTATION_TILE_ATTRIBUTION")]
+    pub tile_attribution: Option<String>,
 }
 
 /// The optional TOML file: the same settings, snake_case.
@@ -68,6 +77,9 @@ pub struct FileSettings {
     pub demo: Option<bool>,
     pub secure_cookies: Option<SecureCookies>,
     pub trust_forwarded_for: Option<bool>,
+    pub tile_url: Option<String>,
+    pub tile_datum: Option<String>,
+    pub tile_attribution: Option<String>,
 }
 
 impl FileSettings {
@@ -89,6 +101,7 @@ pub struct Settings {
     pub demo: bool,
     pub secure_cookies: bool,
     pub trust_forwarded_for: bool,
+    pub tiles: waystation_web::TileConfig,
 }
 
 impl Settings {
@@ -98,6 +111,16 @@ impl Settings {
             None => DEFAULT_LISTEN.parse().expect("the default address parses"),
         };
         let secure = serve.and_then(|s| s.secure_cookies).or(file.secure_cookies).unwrap_or(SecureCookies::Auto);
+        let defaults = waystation_web::TileConfig::default();
+        let tile_datum = match serve.and_then(|s| s.tile_datum.clone()).or(file.tile_datum) {
+            Some(datum) => datum.parse().map_err(|_| anyhow::anyhow!("tile datum must be wgs84, gcj02 or bd09, not {datum:?}"))?,
+            None => defaults.datum,
+        };
+        let tiles = waystation_web::TileConfig {
+            url: serve.and_then(|s| s.tile_url.clone()).or(file.tile_url).unwrap_or(defaults.url),
+            datum: tile_datum,
+            attribution: serve.and_then(|s| s.tile_attribution.clone()).or(file.tile_attribution).unwrap_or(defaults.attribution),
+        };
         let database_url = global
             .database_url
             .clone()
@@ -115,6 +138,7 @@ impl Settings {
                 SecureCookies::Auto => !listen.ip().is_loopback(),
             },
             trust_forwarded_for: serve.is_some_and(|s| s.trust_forwarded_for) || file.trust_forwarded_for.unwrap_or(false),
+            tiles,
         })
     }
 }
@@ -130,11 +154,21 @@ mod tests {
     #[test]
     fn flags_win_over_the_file_and_the_file_over_defaults() {
         let file: FileSettings = toml::from_str("listen = \"0.0.0.0:9000\"\nlog_format = \"json\"\n").unwrap();
-        let serve = ServeArgs { listen: Some("127.0.0.1:7000".parse().unwrap()), demo: false, secure_cookies: None, trust_forwarded_for: false };
+        let serve = ServeArgs {
+            listen: Some("127.0.0.1:7000".parse().unwrap()),
+            demo: false,
+            secure_cookies: None,
+            trust_forwarded_for: false,
+            tile_url: None,
+            tile_datum: Some("gcj02".into()),
+            tile_attribution: None,
+        };
         let settings = Settings::resolve(&global(), Some(&serve), file).unwrap();
         assert_eq!(settings.listen.port(), 7000);
         assert_eq!(settings.log_format, LogFormat::Json);
         assert!(!settings.secure_cookies, "loopback gets plain cookies under auto");
+        assert_eq!(settings.tiles.datum.as_str(), "gcj02");
+        assert!(settings.tiles.url.contains("openstreetmap"));
     }
 
     #[test]

@@ -216,7 +216,11 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
             tracing::info!("the database has data already; --demo loads nothing");
         }
     }
-    let config = WebConfig { secure_cookies: settings.secure_cookies, trust_forwarded_for: settings.trust_forwarded_for };
+    let config = WebConfig {
+        secure_cookies: settings.secure_cookies,
+        trust_forwarded_for: settings.trust_forwarded_for,
+        tiles: settings.tiles.clone(),
+    };
     let state = AppState::new(store.clone(), config, waystation_web::sign_in::default_code_sender()).await?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

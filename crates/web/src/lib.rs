@@ -46,11 +46,35 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// The map tiles the station map draws on.
+    pub tiles: TileConfig,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: true, trust_forwarded_for: false }
+        Self { secure_cookies: true, trust_forwarded_for: false, tiles: TileConfig::default() }
+    }
+}
+
+/// A raster tile server: its URL template and the datum its maps are drawn in.
+/// OpenStreetMap and Tianditu are WGS-84; AMap tiles are GCJ-02, and markers
+/// must then be shifted to GCJ-02 to land on the right street.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TileConfig {
+    /// e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`
+    pub url: String,
+    pub datum: waystation_domain::stations::geo::Datum,
+    /// Shown in the map's corner, as the tile licence requires.
+    pub attribution: String,
+}
+
+impl Default for TileConfig {
+    fn default() -> Self {
+        Self {
+            url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
+            datum: waystation_domain::stations::geo::Datum::Wgs84,
+            attribution: "© OpenStreetMap contributors".to_owned(),
+        }
     }
 }
 

@@ -63,7 +63,7 @@ impl TestServer {
         let store = waystation_storage::open(&db.url).await.expect("open the test database");
         store.migrate().await.expect("migrate");
         let inbox = Arc::new(Inbox::default());
-        let state = AppState::new(store.clone(), WebConfig { secure_cookies: false, trust_forwarded_for: true }, inbox.clone()).await.unwrap();
+        let state = AppState::new(store.clone(), WebConfig { secure_cookies: false, trust_forwarded_for: true, ..WebConfig::default() }, inbox.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let task = tokio::spawn(async move {
