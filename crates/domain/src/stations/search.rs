@@ -8,7 +8,7 @@
 //! (lng, lat) tree answers viewport boxes.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{NaiveDateTime, TimeDelta};
 use rstar::primitives::GeomWithData;
@@ -74,39 +74,141 @@ pub struct GeoBox {
     pub east: f64,
 }
 
-type SpherePoint = GeomWithData<[f64; 3], u32>;
-type PlanePoint = GeomWithData<[f64; 2], u32>;
+/// What a tree leaf carries besides its point: the slot of the station, and
+/// the fields most filters test, so rejected candidates cost no extra memory load.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Leaf {
+    slot: u32,
+    amenities: AmenitySet,
+    kind: StationKind,
+    serving: bool,
+}
+
+type SpherePoint = GeomWithData<[f64; 3], Leaf>;
+
+
+type PlanePoint = GeomWithData<[f64; 2], Leaf>;
+
+impl Leaf {
+    fn of(slot: u32, station: &IndexedStation) -> Self {
+        Self { slot, amenities: station.amenities, kind: station.kind, serving: station.status.is_serving() }
+    }
+
+    fn passes(&self, filter: &Filter) -> bool {
+        self.amenities.covers(filter.amenities) && (filter.kinds.is_empty() || filter.kinds.contains(&self.kind))
+    }
+}
 
 /// A station's state is constant until its next change; remembering it spares
-/// re-evaluating opening hours on every search.
+/// re-evaluating opening hours on every search. Packed into one atomic word:
+/// open (1 bit), has-next-change (1 bit), valid from and until (minutes since
+/// 1970, 31 bits each). Opening hours change on whole minutes.
+#[derive(Debug, Default)]
+struct StateCache(AtomicU64);
+
+const MINUTE_MASK: u64 = (1 << 31) - 1;
+
+fn minutes(at: NaiveDateTime) -> u64 {
+    (at.and_utc().timestamp().div_euclid(60) as u64) & MINUTE_MASK
+}
+
+/// A cached state, still packed: decoding the next change costs, so only hits do it.
 #[derive(Debug, Clone, Copy)]
-struct CachedState {
-    from: NaiveDateTime,
-    until: NaiveDateTime,
-    state: HoursState,
+struct Packed(u64);
+
+impl Packed {
+    fn open(self) -> bool {
+        self.0 >> 63 == 1
+    }
+
+    fn unpack(self) -> HoursState {
+        let next_change = (self.0 >> 62 & 1 == 1).then(|| {
+            chrono::DateTime::from_timestamp((self.0 & MINUTE_MASK) as i64 * 60, 0).expect("a valid minute").naive_utc()
+        });
+        HoursState { open: self.open(), next_change }
+    }
+}
+
+/// The state of a station that is not serving (suspended): closed, no change foreseen.
+const CLOSED: Packed = Packed(0);
+
+impl StateCache {
+    /// The cached state if it holds at minute `now`.
+    fn get(&self, now: u64) -> Option<Packed> {
+        let word = self.0.load(Ordering::Relaxed);
+        let (from, until) = ((word >> 31) & MINUTE_MASK, word & MINUTE_MASK);
+        (word != 0 && from <= now && now < until).then_some(Packed(word))
+    }
+
+    fn put(&self, at: NaiveDateTime, state: HoursState) -> Packed {
+        let until = state.next_change.unwrap_or(at + STEADY_STATE_TRUST);
+        let word = (u64::from(state.open) << 63)
+            | (u64::from(state.next_change.is_some()) << 62)
+            | (minutes(at) << 31)
+            | minutes(until);
+        self.0.store(word, Ordering::Relaxed);
+        Packed(word)
+    }
+
+    fn clear(&self) {
+        self.0.store(0, Ordering::Relaxed);
+    }
 }
 
 #[derive(Debug)]
 struct Entry {
     station: IndexedStation,
-    cache: Mutex<Option<CachedState>>,
 }
 
 /// Without a next change in the lookahead, a cached state is trusted this long.
 const STEADY_STATE_TRUST: TimeDelta = TimeDelta::hours(1);
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct StationIndex {
     sphere: RTree<SpherePoint>,
     plane: RTree<PlanePoint>,
     entries: Vec<Option<Entry>>,
+    /// Each slot's cached open state, apart from the entries so that a search
+    /// touches only eight bytes per candidate.
+    states: Vec<StateCache>,
     slots: HashMap<i64, u32>,
     free: Vec<u32>,
+    /// The search radius (a chord on the unit sphere, as f64 bits) expected to
+    /// hold enough candidates, learnt from the previous search.
+    radius_hint: AtomicU64,
+}
+
+/// Interleaves the bits of quantised latitude and longitude.
+fn z_order(p: LatLng) -> u64 {
+    let quantise = |v: f64, range: f64| (((v + range) / (2.0 * range)) * f64::from(u32::MAX)) as u64;
+    let (lat, lng) = (quantise(p.lat(), 90.0), quantise(p.lng(), 180.0));
+    let spread = |mut v: u64| {
+        v &= 0xffff_ffff;
+        v = (v | (v << 16)) & 0x0000_ffff_0000_ffff;
+        v = (v | (v << 8)) & 0x00ff_00ff_00ff_00ff;
+        v = (v | (v << 4)) & 0x0f0f_0f0f_0f0f_0f0f;
+        v = (v | (v << 2)) & 0x3333_3333_3333_3333;
+        (v | (v << 1)) & 0x5555_5555_5555_5555
+    };
+    spread(lat) | (spread(lng) << 1)
+}
+
+/// About 3 km: a first guess in a city.
+const DEFAULT_HINT: f64 = 5e-4;
+
+impl Default for StationIndex {
+    fn default() -> Self {
+        Self::build(std::iter::empty())
+    }
 }
 
 impl StationIndex {
     /// Builds the index in one pass (bulk loading is much faster than inserting one by one).
     pub fn build(stations: impl IntoIterator<Item = IndexedStation>) -> Self {
+        // Slots in Z-order of position: neighbours on the map are neighbours in
+        // memory, so a search's candidates share cache lines.
+        let mut stations: Vec<IndexedStation> = stations.into_iter().collect();
+        stations.sort_by_cached_key(|s| z_order(s.location));
         let mut entries = Vec::new();
         let mut slots = HashMap::new();
         let mut sphere = Vec::new();
@@ -114,18 +216,20 @@ impl StationIndex {
         for station in stations {
             if let Some(&slot) = slots.get(&station.id) {
                 entries[slot as usize] = None;
-                sphere.retain(|p: &SpherePoint| p.data != slot);
-                plane.retain(|p: &PlanePoint| p.data != slot);
+                sphere.retain(|p: &SpherePoint| p.data.slot != slot);
+                plane.retain(|p: &PlanePoint| p.data.slot != slot);
             }
             let slot = u32::try_from(entries.len()).expect("fewer than 4 billion stations");
             slots.insert(station.id, slot);
             if station.status.is_listed() {
-                sphere.push(SpherePoint::new(station.location.unit_vector(), slot));
-                plane.push(PlanePoint::new([station.location.lng(), station.location.lat()], slot));
+                let leaf = Leaf::of(slot, &station);
+                sphere.push(SpherePoint::new(station.location.unit_vector(), leaf));
+                plane.push(PlanePoint::new([station.location.lng(), station.location.lat()], leaf));
             }
-            entries.push(Some(Entry { station, cache: Mutex::new(None) }));
+            entries.push(Some(Entry { station }));
         }
-        Self { sphere: RTree::bulk_load(sphere), plane: RTree::bulk_load(plane), entries, slots, free: Vec::new() }
+        let states = entries.iter().map(|_| StateCache::default()).collect();
+        Self { sphere: RTree::bulk_load(sphere), plane: RTree::bulk_load(plane), radius_hint: AtomicU64::new(DEFAULT_HINT.to_bits()), entries, states, slots, free: Vec::new() }
     }
 
     /// How many stations are on the map (listed).
@@ -149,53 +253,126 @@ impl StationIndex {
             Some(slot) => slot,
             None => {
                 self.entries.push(None);
+                self.states.push(StateCache::default());
                 u32::try_from(self.entries.len() - 1).expect("fewer than 4 billion stations")
             }
         };
+        self.states[slot as usize].clear();
         if station.status.is_listed() {
-            self.sphere.insert(SpherePoint::new(station.location.unit_vector(), slot));
-            self.plane.insert(PlanePoint::new([station.location.lng(), station.location.lat()], slot));
+            let leaf = Leaf::of(slot, &station);
+            self.sphere.insert(SpherePoint::new(station.location.unit_vector(), leaf));
+            self.plane.insert(PlanePoint::new([station.location.lng(), station.location.lat()], leaf));
         }
         self.slots.insert(station.id, slot);
-        self.entries[slot as usize] = Some(Entry { station, cache: Mutex::new(None) });
+        self.entries[slot as usize] = Some(Entry { station });
     }
 
     pub fn remove(&mut self, id: i64) {
         let Some(slot) = self.slots.remove(&id) else { return };
         if let Some(entry) = self.entries[slot as usize].take() {
             let location = entry.station.location;
-            self.sphere.remove(&SpherePoint::new(location.unit_vector(), slot));
-            self.plane.remove(&PlanePoint::new([location.lng(), location.lat()], slot));
+            let leaf = Leaf::of(slot, &entry.station);
+            self.sphere.remove(&SpherePoint::new(location.unit_vector(), leaf));
+            self.plane.remove(&PlanePoint::new([location.lng(), location.lat()], leaf));
         }
         self.free.push(slot);
+    }
+
+    /// Forgets every remembered open/closed state (after the calendar changed).
+    pub fn forget_states(&self) {
+        for state in &self.states {
+            state.clear();
+        }
     }
 
     /// The state of one station at `at` (suspended stations are closed until reopened).
     pub fn state_of(&self, id: i64, at: NaiveDateTime, calendar: &HolidayCalendar) -> Option<HoursState> {
         let slot = *self.slots.get(&id)?;
-        self.entries[slot as usize].as_ref().map(|e| state(e, at, calendar))
+        let entry = self.entries[slot as usize].as_ref()?;
+        let leaf = Leaf::of(slot, &entry.station);
+        Some(self.state(leaf, at, minutes(at), calendar).unpack())
+    }
+
+    /// A listed station's state at `at` (minute `now`), from the cache when it holds.
+    fn state(&self, leaf: Leaf, at: NaiveDateTime, now: u64, calendar: &HolidayCalendar) -> Packed {
+        if !leaf.serving {
+            return CLOSED;
+        }
+        let cache = &self.states[leaf.slot as usize];
+        if let Some(packed) = cache.get(now) {
+            return packed;
+        }
+        let Some(entry) = self.entries[leaf.slot as usize].as_ref() else { return CLOSED };
+        let station = &entry.station;
+        cache.put(at, station.hours.state_at(at, calendar, station.follows_working_calendar))
+    }
+
+    /// Whether a candidate passes the filter, and its state if so.
+    fn candidate(&self, leaf: Leaf, filter: &Filter, at: NaiveDateTime, now: u64, calendar: &HolidayCalendar) -> Option<Packed> {
+        if !leaf.passes(filter) {
+            return None;
+        }
+        if let Some(root) = &filter.within {
+            let entry = self.entries[leaf.slot as usize].as_ref()?;
+            if !root.covers(&entry.station.org_path) {
+                return None;
+            }
+        }
+        let packed = self.state(leaf, at, now, calendar);
+        (!filter.open_only || packed.open()).then_some(packed)
+    }
+
+    fn id_of(&self, leaf: Leaf) -> Option<i64> {
+        self.entries[leaf.slot as usize].as_ref().map(|e| e.station.id)
     }
 
     /// The nearest listed stations to the query's origin that pass its filter,
     /// nearest first, by great-circle distance.
+    ///
+    /// Searches a ball around the origin and widens it until it holds enough
+    /// stations that pass: every station outside the ball is farther than every
+    /// one inside, so the nearest of those found are the nearest of all. A ball
+    /// query walks the tree without a priority queue, and the radius that worked
+    /// last time is the first guess, so most searches take one pass.
     pub fn nearest(&self, query: &NearestQuery, calendar: &HolidayCalendar) -> Vec<Hit> {
-        let mut hits = Vec::with_capacity(query.limit.min(64));
-        if query.limit == 0 {
-            return hits;
+        if query.limit == 0 || self.sphere.size() == 0 {
+            return Vec::new();
         }
-        let max_chord2 = query.radius_m.map(|r| chord_for_distance(r).powi(2));
-        for (point, chord2) in self.sphere.nearest_neighbor_iter_with_distance_2(&query.origin.unit_vector()) {
-            if max_chord2.is_some_and(|max| chord2 > max) {
+        let origin = query.origin.unit_vector();
+        let now = minutes(query.at);
+        let ceiling = query.radius_m.map_or(2.0, chord_for_distance).min(2.0);
+        let mut radius = f64::from_bits(self.radius_hint.load(Ordering::Relaxed)).clamp(1e-7, ceiling);
+        let mut found: Vec<(f64, Leaf, Packed)> = Vec::with_capacity(64);
+        loop {
+            found.clear();
+            let mut seen = 0usize;
+            for point in self.sphere.locate_within_distance(origin, radius * radius) {
+                seen += 1;
+                if let Some(packed) = self.candidate(point.data, &query.filter, query.at, now, calendar) {
+                    let [x, y, z] = point.geom();
+                    let chord2 = (x - origin[0]).powi(2) + (y - origin[1]).powi(2) + (z - origin[2]).powi(2);
+                    found.push((chord2, point.data, packed));
+                }
+            }
+            if found.len() >= query.limit || radius >= ceiling {
+                // Aim the next search at about twice the candidates this one needed.
+                let wanted = (2 * query.limit).max(8) as f64;
+                let hint = if found.is_empty() { radius } else { radius * (wanted / found.len() as f64).sqrt() };
+                if seen < 50_000 {
+                    self.radius_hint.store(hint.clamp(1e-7, 2.0).to_bits(), Ordering::Relaxed);
+                }
                 break;
             }
-            let Some(entry) = self.entries[point.data as usize].as_ref() else { continue };
-            let Some(state) = passes(entry, &query.filter, query.at, calendar) else { continue };
-            hits.push(Hit { id: entry.station.id, distance_m: distance_for_chord(chord2.sqrt()), state });
-            if hits.len() == query.limit {
-                break;
-            }
+            radius = (radius * if found.is_empty() { 4.0 } else { 2.0 }).min(ceiling);
         }
-        hits
+        found.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        found
+            .into_iter()
+            .take(query.limit)
+            .filter_map(|(chord2, leaf, packed)| {
+                Some(Hit { id: self.id_of(leaf)?, distance_m: distance_for_chord(chord2.sqrt()), state: packed.unpack() })
+            })
+            .collect()
     }
 
     /// Listed stations inside a viewport that pass the filter, nearest to the
@@ -217,52 +394,18 @@ impl StationIndex {
         let mut hits = Vec::new();
         for (west, east) in spans {
             let envelope = AABB::from_corners([west, area.south], [east, area.north]);
+            let now = minutes(at);
             for point in self.plane.locate_in_envelope(&envelope) {
-                let Some(entry) = self.entries[point.data as usize].as_ref() else { continue };
-                let Some(state) = passes(entry, filter, at, calendar) else { continue };
+                let Some(packed) = self.candidate(point.data, filter, at, now, calendar) else { continue };
+                let Some(entry) = self.entries[point.data.slot as usize].as_ref() else { continue };
                 let distance_m = centre.map_or(0.0, |c| super::geo::distance_m(c, entry.station.location));
-                hits.push(Hit { id: entry.station.id, distance_m, state });
+                hits.push(Hit { id: entry.station.id, distance_m, state: packed.unpack() });
             }
         }
         hits.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.id.cmp(&b.id)));
         hits.truncate(limit);
         hits
     }
-}
-
-/// The station's state if it passes the filter.
-fn passes(entry: &Entry, filter: &Filter, at: NaiveDateTime, calendar: &HolidayCalendar) -> Option<HoursState> {
-    let station = &entry.station;
-    if !station.amenities.covers(filter.amenities) {
-        return None;
-    }
-    if !filter.kinds.is_empty() && !filter.kinds.contains(&station.kind) {
-        return None;
-    }
-    if filter.within.as_ref().is_some_and(|root| !root.covers(&station.org_path)) {
-        return None;
-    }
-    let state = state(entry, at, calendar);
-    if filter.open_only && !state.open {
-        return None;
-    }
-    Some(state)
-}
-
-fn state(entry: &Entry, at: NaiveDateTime, calendar: &HolidayCalendar) -> HoursState {
-    if !entry.station.status.is_serving() {
-        return HoursState { open: false, next_change: None };
-    }
-    let mut cache = entry.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(cached) = *cache {
-        if cached.from <= at && at < cached.until {
-            return cached.state;
-        }
-    }
-    let state = entry.station.hours.state_at(at, calendar, entry.station.follows_working_calendar);
-    let until = state.next_change.unwrap_or(at + STEADY_STATE_TRUST);
-    *cache = Some(CachedState { from: at, until, state });
-    state
 }
 
 #[cfg(test)]
