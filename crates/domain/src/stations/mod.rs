@@ -8,6 +8,7 @@ pub mod hours;
 pub mod kind;
 pub mod search;
 pub mod status;
+pub mod transfer;
 
 pub use amenity::{Amenities, Amenity, AmenitySet};
 pub use code::StationCode;
