@@ -112,6 +112,12 @@ pub trait Store: StationStore + Send + Sync + 'static {
     async fn idempotency_finish(&self, scope: &str, key: &str, response: &StoredResponse) -> StoreResult<()>;
     async fn idempotency_abandon(&self, scope: &str, key: &str) -> StoreResult<()>;
 
+    // The official calendar.
+    /// Years of the holiday calendar added by system admins.
+    async fn holiday_years(&self) -> StoreResult<Vec<waystation_domain::calendar::YearArrangement>>;
+    /// Adds or replaces one year (validated by the caller against the whole calendar).
+    async fn put_holiday_year(&self, actor: Option<UserId>, year: &waystation_domain::calendar::YearArrangement) -> StoreResult<()>;
+
     // Audit.
     /// Appends a row that accompanies no other change (e.g. a phone number revealed).
     async fn record_audit(&self, entry: AuditEntry) -> StoreResult<()>;

@@ -856,6 +856,32 @@ macro_rules! impl_sql_store {
                 Ok(())
             }
 
+            async fn holiday_years(&self) -> StoreResult<Vec<waystation_domain::calendar::YearArrangement>> {
+                let rows: Vec<(String,)> = sqlx::query_as("SELECT arrangement FROM holiday_years ORDER BY year").fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|(json,)| serde_json::from_str(json).map_err(|_| corrupt("holiday_years.arrangement", "(json)")))
+                    .collect()
+            }
+
+            async fn put_holiday_year(&self, actor: Option<UserId>, year: &waystation_domain::calendar::YearArrangement) -> StoreResult<()> {
+                let json = serde_json::to_string(year).map_err(|e| StoreError::Corrupt(format!("encoding a holiday year: {e}")))?;
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO holiday_years (year, arrangement, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (year) DO UPDATE SET arrangement = excluded.arrangement, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                )
+                .bind(year.year)
+                .bind(&json)
+                .bind(actor)
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?;
+                let detail = serde_json::json!({"year": year.year, "holidays": year.holidays.len(), "work": year.work.len()});
+                append_audit(&mut tx, audit(actor, "calendar.put_year", None, format!("holiday_year:{}", year.year), detail)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn record_audit(&self, entry: AuditEntry) -> StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 append_audit(&mut tx, entry).await?;

@@ -6,6 +6,7 @@
 //! [`Store`]), and shape the output. The pages and the API share the services.
 
 pub mod assets;
+pub mod calendar;
 mod error;
 mod extract;
 pub mod i18n;
@@ -87,18 +88,21 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// This server's in-memory station index.
     pub stations: Arc<stations::search::StationSearch>,
+    /// The official working calendar, with the years admins added.
+    pub calendar_cell: Arc<calendar::CalendarCell>,
 }
 
 impl AppState {
     /// Builds the state, loading the station index from the store.
     pub async fn new(store: Arc<dyn Store>, config: WebConfig, codes: Arc<dyn CodeSender>) -> Result<Self, waystation_storage::StoreError> {
         let stations = Arc::new(stations::search::StationSearch::load(&store).await?);
-        Ok(Self { store, config: Arc::new(config), codes, metrics: observability::prometheus(), stations })
+        let calendar_cell = Arc::new(calendar::CalendarCell::load(&store).await?);
+        Ok(Self { store, config: Arc::new(config), codes, metrics: observability::prometheus(), stations, calendar_cell })
     }
 
     /// The official working calendar (public holidays and adjusted working days).
     pub fn calendar(&self) -> &'static waystation_domain::calendar::HolidayCalendar {
-        waystation_domain::calendar::HolidayCalendar::official()
+        self.calendar_cell.get()
     }
 }
 
@@ -122,6 +126,7 @@ impl AppState {
         (name = "sign-in", description = "Phone + one-time code for everyone; password for staff."),
         (name = "people", description = "One's account and sessions; roles on organisations."),
         (name = "organisations", description = "The union tree and partner organisations."),
+        (name = "calendar", description = "The official working calendar: public holidays and adjusted working days (调休)."),
         (name = "stations", description = "Rest stations: nearest open, viewport, the record and its management. \
             Coordinates are WGS-84 unless `datum` says `gcj02` (AMap, Tencent) or `bd09` (Baidu).")
     )
@@ -163,6 +168,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(stations::api::api_get, stations::api::api_update))
         .routes(routes!(stations::api::api_status))
         .routes(routes!(stations::api::api_history))
+        .routes(routes!(calendar::api_list, calendar::api_put_year))
         .split_for_parts()
 }
 
@@ -189,13 +195,23 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves until `shutdown` resolves, sweeping expired records in the background.
 pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    let (store, search) = (state.store.clone(), state.stations.clone());
+    let (store, search, calendar) = (state.store.clone(), state.stations.clone(), state.calendar_cell.clone());
     let index_refresher = tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(1));
+        let mut ticks: u64 = 0;
         loop {
             every.tick().await;
+            ticks += 1;
             if let Err(error) = search.refresh(&store).await {
                 tracing::warn!(%error, "refreshing the station index failed");
+            }
+            // Holiday years change once a year; another server's change arrives within 30 s.
+            if ticks % 30 == 0 {
+                match calendar.reload(&store).await {
+                    Ok(true) => search.read().forget_states(),
+                    Ok(false) => {}
+                    Err(error) => tracing::warn!(%error, "reloading the holiday calendar failed"),
+                }
             }
         }
     });

@@ -35,12 +35,32 @@ pub fn parse_time(input: &str, field: &'static str) -> Result<NaiveDateTime, Inv
     if let Ok(with_offset) = DateTime::parse_from_rfc3339(input) {
         return Ok(with_offset.with_timezone(&china_time()).naive_local());
     }
+    for format in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M%z"] {
+        if let Ok(with_offset) = DateTime::parse_from_str(input, format) {
+            return Ok(with_offset.with_timezone(&china_time()).naive_local());
+        }
+    }
     for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
         if let Ok(local) = NaiveDateTime::parse_from_str(input, format) {
             return Ok(local);
         }
     }
     Err(Invalid::field(field, "invalid_time"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_read_with_or_without_an_offset() {
+        let expected = NaiveDateTime::parse_from_str("2025-10-01 10:00", "%Y-%m-%d %H:%M").unwrap();
+        for input in ["2025-10-01T10:00:00+08:00", "2025-10-01T10:00+08:00", "2025-10-01T02:00:00Z", "2025-10-01T10:00", "2025-10-01 10:00"] {
+            assert_eq!(parse_time(input, "open_at"), Ok(expected), "{input}");
+        }
+        assert_eq!(parse_time("tomorrow", "open_at").unwrap_err().code, "invalid_time");
+        assert_eq!(china_rfc3339(expected), "2025-10-01T10:00:00+08:00");
+    }
 }
 
 /// Renders a China local time with its offset, e.g. `2025-10-01T22:00:00+08:00`.
