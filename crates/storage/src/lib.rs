@@ -28,7 +28,7 @@ pub use error::StoreError;
 pub use postgres::PostgresStore;
 pub use records::*;
 pub use sqlite::SqliteStore;
-pub use stations::{ImportOutcome, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord};
+pub use stations::{ImportOutcome, ImportRow, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 

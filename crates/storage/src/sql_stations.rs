@@ -5,7 +5,7 @@
 macro_rules! impl_station_sql {
     ($Store:ty, $DB:ty) => {
         use crate::stations::{
-            ImportOutcome, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord,
+            ImportOutcome, ImportRow, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord,
         };
         use waystation_domain::stations::geo::LatLng;
         use waystation_domain::stations::hours::OpeningHours;
@@ -348,13 +348,15 @@ macro_rules! impl_station_sql {
                 Ok(Page::from_fetched(stations, page, |s| s.id))
             }
 
-            async fn import_stations(&self, actor: Option<UserId>, rows: Vec<StationInput>, status: StationStatus) -> StoreResult<ImportOutcome> {
+            async fn import_station_rows(&self, actor: Option<UserId>, rows: Vec<ImportRow>) -> StoreResult<ImportOutcome> {
                 let mut tx = self.begin_write().await?;
                 let mut outcome = ImportOutcome::default();
                 let find = format!("{STATION_SELECT} WHERE s.org_id = $1 AND s.external_id = $2");
-                for input in &rows {
-                    let existing = match &input.external_id {
-                        Some(external) => sqlx::query(&find)
+                for ImportRow { input, status, target } in &rows {
+                    let (input, status) = (input, *status);
+                    let existing = match (target, &input.external_id) {
+                        (Some(id), _) => Some(fetch_station(&mut *tx, *id).await?),
+                        (None, Some(external)) => sqlx::query(&find)
                             .bind(input.org_id)
                             .bind(external)
                             .fetch_optional(&mut *tx)
@@ -362,7 +364,7 @@ macro_rules! impl_station_sql {
                             .as_ref()
                             .map(station_from_row)
                             .transpose()?,
-                        None => None,
+                        (None, None) => None,
                     };
                     match existing {
                         Some(before) => {

@@ -73,6 +73,16 @@ pub struct StationListFilter {
     pub text: Option<String>,
 }
 
+/// One row of an import.
+#[derive(Debug, Clone)]
+pub struct ImportRow {
+    pub input: StationInput,
+    /// The status a new station starts in (an existing one keeps its own).
+    pub status: StationStatus,
+    /// The station this row updates, when the file named its code.
+    pub target: Option<i64>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct ImportOutcome {
     pub created: usize,
@@ -110,7 +120,13 @@ pub trait StationStore: Send + Sync {
     /// Creates or updates many stations in one transaction: all or nothing.
     /// A row with an `external_id` already known for its organisation updates
     /// that station; every other row creates one (with `status`).
-    async fn import_stations(&self, actor: Option<UserId>, rows: Vec<StationInput>, status: StationStatus) -> StoreResult<ImportOutcome>;
+    async fn import_stations(&self, actor: Option<UserId>, rows: Vec<StationInput>, status: StationStatus) -> StoreResult<ImportOutcome> {
+        let rows = rows.into_iter().map(|input| ImportRow { input, status, target: None }).collect();
+        self.import_station_rows(actor, rows).await
+    }
+    /// The general form: each row with the status of a new station, and
+    /// optionally the station it updates (found by its code).
+    async fn import_station_rows(&self, actor: Option<UserId>, rows: Vec<ImportRow>) -> StoreResult<ImportOutcome>;
     /// Stations written after change `after_seq`, in change order (for index updates).
     async fn stations_changed_since(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Station>>;
     async fn station_status_history(&self, id: i64) -> StoreResult<Vec<StatusRecord>>;

@@ -13,7 +13,7 @@ use waystation_domain::idempotency::{request_fingerprint, IdempotencyKey};
 use waystation_storage::{IdempotencyStart, StoredResponse};
 
 use crate::error::ApiError;
-use crate::session::{form_field, MaybeUser, BODY_LIMIT};
+use crate::session::{body_limit, form_field, MaybeUser};
 use crate::AppState;
 
 pub const HEADER: &str = "idempotency-key";
@@ -30,7 +30,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, body_limit(parts.uri.path())).await else {
         return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large").into_response();
     };
     let raw_key = match parts.headers.get(HEADER) {

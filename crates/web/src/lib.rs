@@ -169,6 +169,12 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(stations::api::api_status))
         .routes(routes!(stations::api::api_history))
         .routes(routes!(calendar::api_list, calendar::api_put_year))
+        .routes(routes!(stations::transfer::api_export))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(stations::transfer::api_import))
+                .layer(axum::extract::DefaultBodyLimit::max(stations::transfer::IMPORT_LIMIT)),
+        )
         .split_for_parts()
 }
 
@@ -182,6 +188,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(observability::healthz))
         .route("/readyz", get(observability::readyz))
         .route("/metrics", get(observability::metrics_endpoint))
+        .route("/feeds/stations.geojson", get(stations::transfer::feed))
         .route("/assets/{*path}", get(assets::serve_asset))
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
         .fallback(|| async { ApiError::not_found("not_found") })

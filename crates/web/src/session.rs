@@ -192,6 +192,15 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
 /// The largest form or JSON body accepted (photos come by another route).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// The largest body a path accepts: station imports take whole files.
+pub fn body_limit(path: &str) -> usize {
+    if path == "/api/v1/stations/import" {
+        crate::stations::transfer::IMPORT_LIMIT
+    } else {
+        BODY_LIMIT
+    }
+}
+
 /// Double-submit CSRF protection for everything that changes state.
 ///
 /// Every browser gets a random `ws_csrf` cookie. A state-changing form post, or
@@ -220,7 +229,7 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         let (presented, body) = if let Some(header) = parts.headers.get(CSRF_HEADER) {
             (header.to_str().ok().map(str::to_owned), body)
         } else if is_form {
-            let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+            let Ok(bytes) = axum::body::to_bytes(body, body_limit(parts.uri.path())).await else {
                 return ApiError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "body_too_large").into_response();
             };
             let field = form_field(&bytes, CSRF_FIELD);

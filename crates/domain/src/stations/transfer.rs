@@ -45,6 +45,8 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), Invalid> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DraftStation {
     pub external_id: Option<String>,
+    /// The national code of an existing station to update.
+    pub code: Option<String>,
     pub name: String,
     pub kind: String,
     /// The owner, by division code (`500103`) or by id.
@@ -77,9 +79,30 @@ impl RowProblem {
     }
 }
 
+/// What a file held: the rows that parsed, and the problems of the others.
+/// A problem on line 1 (CSV header) or line 0 (the whole file) means no row was read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Parsed {
+    pub rows: Vec<(usize, DraftStation)>,
+    pub problems: Vec<RowProblem>,
+}
+
+impl Parsed {
+    fn file_problem(line: usize, field: Option<&str>, code: &'static str) -> Self {
+        Self { rows: Vec::new(), problems: vec![RowProblem::new(line, field, code)] }
+    }
+
+    /// Splits off the rows that have a problem.
+    fn settle(mut rows: Vec<(usize, DraftStation)>, problems: Vec<RowProblem>) -> Self {
+        rows.retain(|(line, _)| !problems.iter().any(|p| p.line == *line));
+        Self { rows, problems }
+    }
+}
+
 /// The columns a file may have; each accepts its English name or a Chinese one.
 const COLUMNS: &[(&str, &[&str])] = &[
-    ("external_id", &["编号", "外部编号"]),
+    ("external_id", &["外部编号", "原编号"]),
+    ("code", &["驿站编号", "编号", "全国编号"]),
     ("name", &["名称", "站点名称", "驿站名称"]),
     ("kind", &["类型"]),
     ("org", &["所属组织", "组织", "org_code", "org_id"]),
@@ -122,6 +145,7 @@ fn draft_from(line: usize, cells: impl IntoIterator<Item = (&'static str, String
         let optional = || (!trimmed.is_empty()).then(|| trimmed.clone());
         match column {
             "external_id" => draft.external_id = optional(),
+            "code" => draft.code = optional(),
             "name" => draft.name = trimmed,
             "kind" => draft.kind = trimmed,
             "org" => draft.org = trimmed,
@@ -168,10 +192,13 @@ fn draft_from(line: usize, cells: impl IntoIterator<Item = (&'static str, String
     draft
 }
 
-/// Reads a CSV file (already decoded). Returns every row's draft, or every problem found.
-pub fn parse_csv(text: &str) -> Result<Vec<(usize, DraftStation)>, Vec<RowProblem>> {
+/// Reads a CSV file (already decoded).
+pub fn parse_csv(text: &str) -> Parsed {
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|_| vec![RowProblem::new(1, None, "invalid_csv")])?.clone();
+    let headers = match reader.headers() {
+        Ok(headers) => headers.clone(),
+        Err(_) => return Parsed::file_problem(1, None, "invalid_csv"),
+    };
     let mut problems = Vec::new();
     let mut columns = Vec::new();
     for header in &headers {
@@ -187,7 +214,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<(usize, DraftStation)>, Vec<RowProble
         }
     }
     if !problems.is_empty() {
-        return Err(problems);
+        return Parsed { rows: Vec::new(), problems };
     }
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -207,19 +234,17 @@ pub fn parse_csv(text: &str) -> Result<Vec<(usize, DraftStation)>, Vec<RowProble
         let draft = draft_from(line, cells, &mut problems);
         rows.push((line, draft));
     }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        Err(problems)
-    }
+    Parsed::settle(rows, problems)
 }
 
 /// Reads a GeoJSON FeatureCollection of Point features (RFC 7946: WGS-84,
 /// `[longitude, latitude]`) whose properties carry the CSV columns' names.
-pub fn parse_geojson(text: &str) -> Result<Vec<(usize, DraftStation)>, Vec<RowProblem>> {
-    let parsed: geojson::GeoJson = text.parse().map_err(|_| vec![RowProblem::new(0, None, "invalid_geojson")])?;
+pub fn parse_geojson(text: &str) -> Parsed {
+    let Ok(parsed) = text.parse::<geojson::GeoJson>() else {
+        return Parsed::file_problem(0, None, "invalid_geojson");
+    };
     let geojson::GeoJson::FeatureCollection(collection) = parsed else {
-        return Err(vec![RowProblem::new(0, None, "not_a_feature_collection")]);
+        return Parsed::file_problem(0, None, "not_a_feature_collection");
     };
     let mut problems = Vec::new();
     let mut rows = Vec::new();
@@ -269,11 +294,7 @@ pub fn parse_geojson(text: &str) -> Result<Vec<(usize, DraftStation)>, Vec<RowPr
         }
         rows.push((line, draft));
     }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        Err(problems)
-    }
+    Parsed::settle(rows, problems)
 }
 
 fn amenities_cell_from_object(map: &serde_json::Map<String, serde_json::Value>) -> String {
@@ -339,10 +360,10 @@ mod tests {
 
     #[test]
     fn a_utf8_file_with_a_bom_and_chinese_headers_reads() {
-        let text = "\u{feff}编号,名称,类型,所属组织,地址,纬度,经度,开放时间,服务设施\nCQ-1,解放碑驿站,union_station,500103,民族路 166 号,29.5576,106.577,24/7,phone_charging;ev_chargers=3\n";
+        let text = "\u{feff}外部编号,名称,类型,所属组织,地址,纬度,经度,开放时间,服务设施\nCQ-1,解放碑驿站,union_station,500103,民族路 166 号,29.5576,106.577,24/7,phone_charging;ev_chargers=3\n";
         let (decoded, encoding) = decode(text.as_bytes()).unwrap();
         assert_eq!(encoding, TextEncoding::Utf8);
-        let rows = parse_csv(&decoded).unwrap();
+        let rows = parse_csv(&decoded).rows;
         assert_eq!(rows.len(), 1);
         let (line, draft) = &rows[0];
         assert_eq!(*line, 2);
@@ -358,7 +379,7 @@ mod tests {
         assert!(std::str::from_utf8(&bytes).is_err(), "really GBK");
         let (decoded, encoding) = decode(&bytes).unwrap();
         assert_eq!(encoding, TextEncoding::Gbk);
-        assert_eq!(parse_csv(&decoded).unwrap()[0].1.name, "解放碑驿站");
+        assert_eq!(parse_csv(&decoded).rows[0].1.name, "解放碑驿站");
     }
 
     #[test]
@@ -374,13 +395,14 @@ mod tests {
         let text = format!(
             "{HEADER}CQ-1,好驿站,union_station,500103,民族路,29.5,106.5,24/7,\n,无坐标,union_station,500103,路,,106.5,24/7,\nCQ-3,坏纬度,union_station,500103,路,北纬,106.5,24/7,\n"
         );
-        let problems = parse_csv(&text).unwrap_err();
-        assert_eq!(problems, vec![RowProblem::new(3, Some("lat"), "required"), RowProblem::new(4, Some("lat"), "invalid_number")]);
+        let parsed = parse_csv(&text);
+        assert_eq!(parsed.problems, vec![RowProblem::new(3, Some("lat"), "required"), RowProblem::new(4, Some("lat"), "invalid_number")]);
+        assert_eq!(parsed.rows.iter().map(|(line, _)| *line).collect::<Vec<_>>(), vec![2], "the good row is kept apart");
     }
 
     #[test]
     fn unknown_and_missing_columns_are_named() {
-        let problems = parse_csv("name,colour\nx,red\n").unwrap_err();
+        let problems = parse_csv("name,colour\nx,red\n").problems;
         assert!(problems.contains(&RowProblem::new(1, Some("colour"), "unknown_column")));
         assert!(problems.contains(&RowProblem::new(1, Some("lat"), "missing_column")));
     }
@@ -393,13 +415,14 @@ mod tests {
             {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106,29],[107,29],[107,30],[106,29]]]},
              "properties":{"name":"一片区域","kind":"union_station","org":"500103","address":"x","opening_hours":"24/7"}}
         ]}"#;
-        let problems = parse_geojson(text).unwrap_err();
-        assert_eq!(problems, vec![RowProblem::new(2, Some("geometry"), "geometry_not_point")]);
+        let parsed = parse_geojson(text);
+        assert_eq!(parsed.problems, vec![RowProblem::new(2, Some("geometry"), "geometry_not_point")]);
+        assert_eq!(parsed.rows.len(), 1);
         let only_point = text.replace(r#"{"type":"Polygon","coordinates":[[[106,29],[107,29],[107,30],[106,29]]]}"#, r#"{"type":"Point","coordinates":[106.5,29.5]}"#);
-        let rows = parse_geojson(&only_point).unwrap();
+        let rows = parse_geojson(&only_point).rows;
         assert_eq!((rows[0].1.lat, rows[0].1.lng), (Some(29.5576), Some(106.577)), "longitude first in GeoJSON");
         assert_eq!(parse_amenities_cell(&rows[0].1.amenities).unwrap().count(Amenity::EvChargers), 3);
-        assert_eq!(parse_geojson(r#"{"type":"Point","coordinates":[1,2]}"#).unwrap_err()[0].code, "not_a_feature_collection");
+        assert_eq!(parse_geojson(r#"{"type":"Point","coordinates":[1,2]}"#).problems[0].code, "not_a_feature_collection");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod pages;
 pub mod search;
+pub mod transfer;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::Deserialize;

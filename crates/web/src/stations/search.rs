@@ -51,6 +51,11 @@ impl StationSearch {
         self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The last station change this server has applied.
+    pub fn applied_seq(&self) -> i64 {
+        self.applied_seq.load(Ordering::Acquire)
+    }
+
     /// Applies one station version (after this server wrote it).
     pub fn apply(&self, station: &Station) {
         let mut index = self.index.write().unwrap_or_else(|poisoned| poisoned.into_inner());
