@@ -1,5 +1,11 @@
 // Bundles the front-end sources into the directory given as the first argument.
 // Run by crates/web/build.rs during `cargo build`; never by hand.
+//
+// Entry points:
+// - app.js / app-style.css (renamed app.css by build.rs): every page;
+// - map.js and the map.css it imports (Leaflet's stylesheet and ours): the
+//   station pages. Leaflet's images (marker icons, layer switcher) come out as
+//   content-hashed files beside them, served under /assets/.
 import { build } from "esbuild";
 
 const outdir = process.argv[2];
@@ -9,13 +15,16 @@ if (!outdir) {
 }
 
 await build({
-  entryPoints: { app: "src/app.js", "app-style": "src/app.css" },
+  entryPoints: { app: "src/app.js", "app-style": "src/app.css", map: "src/map.js" },
   bundle: true,
   minify: true,
   sourcemap: false,
   target: ["es2019", "chrome80", "safari13"],
   outdir,
   entryNames: "[name]",
+  assetNames: "[name]-[hash]",
+  publicPath: "/assets",
+  loader: { ".png": "file", ".svg": "file" },
   logLevel: "warning",
   legalComments: "none",
 });

@@ -36,7 +36,7 @@ pub async fn serve_asset(ApiPath(path): ApiPath<String>) -> Response {
 mod tests {
     #[test]
     fn the_bundle_is_embedded() {
-        for name in ["app.js", "app.css", "favicon.svg"] {
+        for name in ["app.js", "app.css", "map.js", "map.css", "favicon.svg"] {
             assert!(super::Assets::get(name).is_some(), "{name} is missing from the bundle");
         }
     }

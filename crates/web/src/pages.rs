@@ -65,7 +65,7 @@ pub struct Notice {
 }
 
 impl Shell {
-    fn new(lang: Lang, csrf: &CsrfToken, path: &str, user: Option<&CurrentUser>) -> Self {
+    pub(crate) fn new(lang: Lang, csrf: &CsrfToken, path: &str, user: Option<&CurrentUser>) -> Self {
         Self {
             tr: Tr(lang),
             lang,
@@ -167,7 +167,7 @@ impl Flash {
     }
 }
 
-fn render(template: impl Template) -> Response {
+pub(crate) fn render(template: impl Template) -> Response {
     match template.render() {
         Ok(html) => Html(html).into_response(),
         Err(error) => ApiError::internal(&error).into_response(),
