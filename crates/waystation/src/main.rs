@@ -31,7 +31,21 @@ enum Command {
     /// Apply database migrations and exit.
     Migrate,
     /// Load the demo data set into an empty database and print how to sign in.
-    Demo,
+    ///
+    /// Without --stations: the organisation tree, one account per role and the
+    /// rest stations of the seed documents' places (Chongqing 5,606, Fujian
+    /// 2,600, Changsha 530, …), always the same.
+    ///
+    /// With --stations N: the scale set for benchmarks instead of the regional
+    /// stations — N stations spread over about 300 cities of China. Into an
+    /// empty database it loads the organisation tree and accounts first; into
+    /// one that has them it adds the N stations (ids BENCH-0000001…, so running
+    /// again with the same or a larger N updates those and adds the rest).
+    Demo {
+        /// Load N scale-set stations (up to 2,000,000) instead of the regional set.
+        #[arg(long, value_name = "N")]
+        stations: Option<u32>,
+    },
     /// Manage accounts: create, grant or revoke a role, set a password.
     #[command(subcommand)]
     User(UserCommand),
@@ -176,11 +190,14 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             open(&settings).await?.migrate().await?;
             println!("migrations applied to {}", redact(&settings.database_url));
         }
-        Command::Demo => {
+        Command::Demo { stations } => {
             let store = open(&settings).await?;
             store.migrate().await?;
-            let accounts = demo::load(&store).await?;
-            println!("{}", demo::describe(&accounts, &format!("http://{}", config::DEFAULT_LISTEN)));
+            let summary = match stations {
+                None => demo::load(&store).await?,
+                Some(n) => demo::load_scale(&store, n).await?,
+            };
+            println!("{}", demo::describe(&summary, &format!("http://{}", config::DEFAULT_LISTEN)));
         }
         Command::User(command) => {
             let store = open(&settings).await?;

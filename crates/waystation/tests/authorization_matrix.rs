@@ -201,6 +201,18 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
             Some(json!({"status": "retired", "reason": "撤站"})),
         ),
         ("GET", "/api/v1/stations/{id}/history") => (m, format!("/api/v1/stations/{}/history", world.station(scope).await), None),
+        ("GET", "/api/v1/holidays") => (m, route.template.into(), None),
+        ("POST", "/api/v1/stations/import") => {
+            let city = world.city(scope).await;
+            let csv = format!("name,kind,org,address,lat,lng,opening_hours\n导入驿站,union_station,{city},某路 1 号,29.5,106.5,24/7\n");
+            (m, "/api/v1/stations/import?format=csv".into(), Some(Value::String(csv)))
+        }
+        ("GET", "/api/v1/stations/export") => (m, format!("/api/v1/stations/export?format=csv&org={}", world.province(scope)), None),
+        ("POST", "/api/v1/holidays") => (
+            m,
+            route.template.into(),
+            Some(json!({"year": 2027, "holidays": [{"name": "元旦", "en": "New Year's Day", "off": ["2027-01-01", "2027-01-01"]}], "work": []})),
+        ),
         other => panic!("the matrix has no call for {other:?}"),
     }
 }
@@ -248,6 +260,11 @@ fn routes() -> Vec<Route> {
         r(Method::POST, "/api/v1/stations/{id}/status", Roles(STATION_STAFF), true),
         r(Method::POST, "/api/v1/stations/{id}/status?retire", Roles(ADMINS), true),
         r(Method::GET, "/api/v1/stations/{id}/history", Roles(STATION_STAFF), true),
+        r(Method::GET, "/api/v1/holidays", Everyone, false),
+        r(Method::POST, "/api/v1/stations/import", Roles(ADMINS), true),
+        r(Method::GET, "/api/v1/stations/export", Everyone, true),
+        // The national calendar is the national system admin's: a system admin of a province may not change it.
+        r(Method::POST, "/api/v1/holidays", Roles(&[]), false),
     ]
 }
 

@@ -120,7 +120,7 @@ async fn the_public_tree_pages_through_cursors_and_hides_deactivated_organisatio
             None => break,
         }
     }
-    assert_eq!(seen, 36);
+    assert_eq!(seen, waystation::demo::organisation_count());
 
     let admin = server.sign_in("13800000002").await;
     let deactivated = admin.post("/api/v1/orgs/7/deactivate", json!({})).await; // 沙坪坝区总工会

@@ -72,11 +72,26 @@ impl TestServer {
         Self { base, store, db, inbox, task }
     }
 
-    /// A server holding the demo data set.
+    /// A server holding the demo organisations and accounts (no stations: tests add their own).
     pub async fn with_demo() -> Self {
         let server = Self::start().await;
-        waystation::demo::load(&server.store).await.expect("load the demo data");
+        waystation::demo::load_people(&server.store).await.expect("load the demo organisations and accounts");
         server
+    }
+
+    /// Another server process on the same database (as behind a load balancer).
+    pub async fn second_server(&self) -> Client {
+        let state = AppState::new(self.store.clone(), WebConfig { secure_cookies: false, trust_forwarded_for: true, ..WebConfig::default() }, self.inbox.clone())
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            waystation_web::serve(listener, state, std::future::pending()).await.unwrap();
+        });
+        let mut client = self.client();
+        client.base = base;
+        client
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -167,8 +182,11 @@ impl Client {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        if let Some(body) = body {
-            request = request.json(&body);
+        match body {
+            // A string body is sent as it is (a file), anything else as JSON.
+            Some(Value::String(text)) => request = request.header("content-type", "text/csv").body(text),
+            Some(body) => request = request.json(&body),
+            None => {}
         }
         let response = request.send().await.expect("the server answers");
         let status = response.status();
