@@ -10,6 +10,7 @@ use waystation_domain::audit::ChainVerifier;
 use waystation_domain::organisations::{DivisionCode, OrgKind, OrgName};
 use waystation_domain::people::{NewPassword, PersonName, PhoneNumber, Role};
 use waystation_storage::{NewOrg, NewUser, Org, Store};
+use waystation_web::stations::transfer;
 use waystation_web::{AppState, WebConfig};
 
 use waystation::config::{self, FileSettings, GlobalArgs, LogFormat, ServeArgs, Settings};
@@ -52,11 +53,52 @@ enum Command {
     /// Manage organisations from the shell.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// Import stations from a CSV (UTF-8 or GBK) or GeoJSON file. Nothing is
+    /// written unless every row is valid (or --skip-invalid); rows matching a
+    /// station by code, or by external id in the same organisation, update it.
+    Import {
+        file: std::path::PathBuf,
+        /// csv or geojson. Default: from the file name's extension.
+        #[arg(long, value_enum)]
+        format: Option<TransferFormat>,
+        /// Write the valid rows and list the invalid ones.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Check the file only.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the public station data (open and suspended stations).
+    Export {
+        #[arg(long, value_enum)]
+        format: TransferFormat,
+        /// Only this organisation's subtree (its id).
+        #[arg(long)]
+        org: Option<i64>,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
     /// Copy a SQLite database to FILE while the server runs (PostgreSQL: use pg_dump).
     Backup { file: std::path::PathBuf },
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum TransferFormat {
+    Csv,
+    Geojson,
+}
+
+impl From<TransferFormat> for transfer::Format {
+    fn from(format: TransferFormat) -> Self {
+        match format {
+            TransferFormat::Csv => transfer::Format::Csv,
+            TransferFormat::Geojson => transfer::Format::Geojson,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -208,6 +250,26 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let store = open(&settings).await?;
             store.migrate().await?;
             org_command(&store, command).await?;
+        }
+        Command::Import { file, format, skip_invalid, dry_run } => {
+            let store = open(&settings).await?;
+            store.migrate().await?;
+            return import_command(&store, &file, format, transfer::ImportOptions { skip_invalid, dry_run }).await;
+        }
+        Command::Export { format, org, output } => {
+            let store = open(&settings).await?;
+            let stations = transfer::public_stations(store.as_ref(), org).await.map_err(|e| anyhow::anyhow!("{}", e.code))?;
+            let text = match format {
+                TransferFormat::Csv => transfer::to_csv(&stations),
+                TransferFormat::Geojson => transfer::to_geojson(&stations).to_string(),
+            };
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!("exported {} stations to {}", stations.len(), path.display());
+                }
+                None => print!("{text}"),
+            }
         }
         Command::Backup { file } => {
             let store = open(&settings).await?;
@@ -385,6 +447,48 @@ async fn org_command(store: &Arc<dyn Store>, command: OrgCommand) -> anyhow::Res
         }
     }
     Ok(())
+}
+
+async fn import_command(
+    store: &Arc<dyn Store>,
+    file: &std::path::Path,
+    format: Option<TransferFormat>,
+    options: transfer::ImportOptions,
+) -> anyhow::Result<std::process::ExitCode> {
+    let format = match format {
+        Some(format) => format.into(),
+        None => transfer::Format::of_path(&file.to_string_lossy())
+            .context("cannot tell the format from the file name; give --format csv or --format geojson")?,
+    };
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let started = std::time::Instant::now();
+    let mut progress = |done: usize, total: usize| {
+        eprint!("\rchecking rows: {done}/{total}");
+    };
+    let report = transfer::import(store, None, None, &bytes, format, options, waystation_web::i18n::Lang::Zh, &mut progress)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", waystation_web::i18n::t(waystation_web::i18n::Lang::En, &format!("error.{}", e.code))))?;
+    eprintln!();
+    for problem in &report.problems {
+        let field = problem.field.as_deref().map(|f| format!(" [{f}]")).unwrap_or_default();
+        let en = waystation_web::i18n::t(waystation_web::i18n::Lang::En, &format!("error.{}", problem.code));
+        println!("line {}{field}: {} ({en})", problem.line, problem.code);
+    }
+    let encoding = report.encoding.as_deref().map(|e| format!(", {e}")).unwrap_or_default();
+    println!(
+        "{} rows{encoding}: {} created, {} updated, {} with problems; {} in {:.1} s",
+        report.rows,
+        report.created,
+        report.updated,
+        report.problems.iter().map(|p| p.line).collect::<std::collections::BTreeSet<_>>().len(),
+        if report.written { "written" } else { "nothing written" },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if report.problems.is_empty() || (report.written && options.skip_invalid) {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    })
 }
 
 async fn audit_verify(store: &Arc<dyn Store>) -> anyhow::Result<std::process::ExitCode> {

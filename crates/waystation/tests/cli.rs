@@ -150,3 +150,36 @@ fn serve_help_documents_every_setting() {
         assert!(help.contains(setting), "serve --help lacks {setting}");
     }
 }
+
+#[test]
+fn stations_export_and_import_from_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("ws.db").display());
+    assert!(waystation(&db, &["demo"]).status.success());
+    let exported = dir.path().join("yuzhong.csv");
+    let export = waystation(&db, &["export", "--format", "csv", "--org", "3", "--output", exported.to_str().unwrap()]);
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    // Posted rules span lines, so count the stations the command reports rather than the file's lines.
+    let said = String::from_utf8_lossy(&export.stderr).to_string();
+    let rows: usize = said.split_whitespace().nth(1).and_then(|n| n.parse().ok()).expect("exported N stations");
+    assert!(rows > 10, "渝中区 has demo stations: {said}");
+
+    let again = waystation(&db, &["import", exported.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stdout));
+    let summary = String::from_utf8_lossy(&again.stdout);
+    assert!(summary.contains(&format!("{rows} rows")) && summary.contains(&format!("0 created, {rows} updated")), "{summary}");
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "name,kind,org,address,lat,lng,opening_hours\n好驿站,union_station,500103,路,29.5,106.5,24/7\n坏驿站,union_station,500103,路,95,106.5,24/7\n").unwrap();
+    let refused = waystation(&db, &["import", bad.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let report = String::from_utf8_lossy(&refused.stdout);
+    assert!(report.contains("line 3 [location]: invalid_latitude") && report.contains("nothing written"), "{report}");
+    let skipped = waystation(&db, &["import", "--skip-invalid", bad.to_str().unwrap()]);
+    assert!(skipped.status.success());
+    assert!(String::from_utf8_lossy(&skipped.stdout).contains("1 created"));
+
+    let geojson = waystation(&db, &["export", "--format", "geojson", "--org", "3"]);
+    let parsed: serde_json::Value = serde_json::from_slice(&geojson.stdout).unwrap();
+    assert_eq!(parsed["type"], "FeatureCollection");
+}

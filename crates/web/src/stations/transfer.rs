@@ -9,6 +9,7 @@
 //! updates and never duplicates.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -20,8 +21,9 @@ use waystation_domain::access::Action;
 use waystation_domain::organisations::{DivisionCode, OrgId};
 use waystation_domain::stations::transfer::{self, DraftStation, Parsed, RowProblem, TextEncoding};
 use waystation_domain::stations::{StationCode, StationStatus};
-use waystation_storage::{ImportRow, Org, Station, StationListFilter};
+use waystation_storage::{ImportRow, Org, Station, StationListFilter, Store};
 
+use super::search::StationSearch;
 use super::{FieldErrors, PointInput, StationForm};
 use crate::error::{message, ApiError, ErrorBody};
 use crate::extract::ApiQuery;
@@ -86,18 +88,18 @@ pub struct ImportReport {
 }
 
 /// The owner named in a file: a division code, or an organisation id.
-async fn resolve_org(state: &AppState, cache: &mut HashMap<String, Option<Org>>, reference: &str) -> Option<Org> {
+async fn resolve_org(state: &dyn Store, cache: &mut HashMap<String, Option<Org>>, reference: &str) -> Option<Org> {
     if let Some(found) = cache.get(reference) {
         return found.clone();
     }
     let found = if reference.len() == 6 && reference.bytes().all(|b| b.is_ascii_digit()) {
         match DivisionCode::parse(reference) {
-            Ok(code) => state.store.org_by_division_code(&code).await.ok().flatten(),
+            Ok(code) => state.org_by_division_code(&code).await.ok().flatten(),
             Err(_) => None,
         }
     } else {
         match reference.parse::<OrgId>() {
-            Ok(id) => state.store.get_org(id).await.ok(),
+            Ok(id) => state.get_org(id).await.ok(),
             Err(_) => None,
         }
     };
@@ -115,7 +117,7 @@ fn problems_of(line: usize, error: &ApiError) -> Vec<RowProblem> {
 
 /// Checks one draft row; the row to import, or its problems.
 async fn check_row(
-    state: &AppState,
+    state: &dyn Store,
     actor: Option<&CurrentUser>,
     orgs: &mut HashMap<String, Option<Org>>,
     line: usize,
@@ -135,7 +137,7 @@ async fn check_row(
     if let Some(code) = &draft.code {
         match StationCode::parse(code) {
             Err(invalid) => problems.push(RowProblem::new(line, Some("code"), invalid.code)),
-            Ok(code) => match state.store.station_by_code(&code).await {
+            Ok(code) => match state.station_by_code(&code).await {
                 Ok(Some(station)) => {
                     if actor.is_some_and(|user| user.require(Action::EditStation, &station.org_path).is_err()) {
                         problems.push(RowProblem::new(line, Some("code"), "forbidden"));
@@ -208,7 +210,8 @@ async fn check_row(
 /// system; otherwise every row's owner must be in the caller's scope.
 /// `progress(done, total)` is called as rows are checked.
 pub async fn import(
-    state: &AppState,
+    store: &Arc<dyn Store>,
+    search: Option<&StationSearch>,
     actor: Option<&CurrentUser>,
     bytes: &[u8],
     format: Format,
@@ -231,7 +234,7 @@ pub async fn import(
     let mut rows = Vec::with_capacity(parsed.rows.len());
     let mut orgs = HashMap::new();
     for (i, (line, draft)) in parsed.rows.into_iter().enumerate() {
-        match check_row(state, actor, &mut orgs, line, draft).await {
+        match check_row(store.as_ref(), actor, &mut orgs, line, draft).await {
             Ok(row) => rows.push(row),
             Err(row_problems) => problems.extend(row_problems),
         }
@@ -243,9 +246,11 @@ pub async fn import(
     problems.sort_by_key(|p| p.line);
     let write = !options.dry_run && !rows.is_empty() && (problems.is_empty() || options.skip_invalid);
     let outcome = if write {
-        let outcome = state.store.import_station_rows(actor.map(|u| u.user.id), rows).await?;
+        let outcome = store.import_station_rows(actor.map(|u| u.user.id), rows).await?;
         // Let this server's index catch up now rather than within the second.
-        state.stations.refresh(&state.store).await?;
+        if let Some(search) = search {
+            search.refresh(store).await?;
+        }
         outcome
     } else {
         waystation_storage::ImportOutcome::default()
@@ -266,17 +271,27 @@ pub async fn import(
 // ---- export ----
 
 /// Every station of a listing, following cursors to the end.
-pub async fn all_stations(state: &AppState, filter: &StationListFilter) -> Result<Vec<Station>, ApiError> {
+pub async fn all_stations(store: &dyn Store, filter: &StationListFilter) -> Result<Vec<Station>, ApiError> {
     let mut all = Vec::new();
     let mut page = waystation_domain::pagination::PageRequest { after: None, limit: waystation_domain::pagination::MAX_LIMIT };
     loop {
-        let fetched = state.store.list_stations(filter, page).await?;
+        let fetched = store.list_stations(filter, page).await?;
         all.extend(fetched.items);
         match fetched.next_cursor {
             Some(cursor) => page = waystation_domain::pagination::PageRequest::parse(Some(&cursor), Some(page.limit))?,
             None => return Ok(all),
         }
     }
+}
+
+/// The stations on the map (open and suspended), in id order, of a subtree or everywhere.
+pub async fn public_stations(store: &dyn Store, within: Option<OrgId>) -> Result<Vec<Station>, ApiError> {
+    let mut stations = Vec::new();
+    for status in [StationStatus::Open, StationStatus::Suspended] {
+        stations.extend(all_stations(store, &StationListFilter { within, status: Some(status), ..Default::default() }).await?);
+    }
+    stations.sort_by_key(|s| s.id);
+    Ok(stations)
 }
 
 /// Public data as CSV: the columns an import reads, so an export re-imports unchanged.
@@ -367,7 +382,7 @@ pub async fn api_import(
     }
     // A row outside the caller's subtree makes the whole file refused (403), with every such row listed.
     let options = ImportOptions { skip_invalid: params.skip_invalid.unwrap_or(false), dry_run: params.dry_run.unwrap_or(false) };
-    let report = import(&state, Some(&user), &body, params.format, options, lang, &mut |_, _| {}).await?;
+    let report = import(&state.store, Some(&state.stations), Some(&user), &body, params.format, options, lang, &mut |_, _| {}).await?;
     let status = if report.problems.iter().any(|p| p.code == "forbidden") {
         StatusCode::FORBIDDEN
     } else if report.problems.is_empty() || report.written {
@@ -395,11 +410,7 @@ pub async fn api_export(State(state): State<AppState>, ApiQuery(params): ApiQuer
         errors.check(state.store.get_org(org).await.map(|_| ()).map_err(|_| waystation_domain::Invalid::field("org", "org_not_found")));
     }
     errors.into_result()?;
-    let mut stations = Vec::new();
-    for status in [StationStatus::Open, StationStatus::Suspended] {
-        stations.extend(all_stations(&state, &StationListFilter { within: params.org, status: Some(status), ..Default::default() }).await?);
-    }
-    stations.sort_by_key(|s| s.id);
+    let stations = public_stations(state.store.as_ref(), params.org).await?;
     Ok(match params.format {
         Format::Csv => (
             [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"stations.csv\"")],
@@ -417,11 +428,7 @@ pub async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
-    let mut stations = Vec::new();
-    for status in [StationStatus::Open, StationStatus::Suspended] {
-        stations.extend(all_stations(&state, &StationListFilter { status: Some(status), ..Default::default() }).await?);
-    }
-    stations.sort_by_key(|s| s.id);
+    let stations = public_stations(state.store.as_ref(), None).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/geo+json".to_owned()),
