@@ -407,6 +407,52 @@ macro_rules! impl_station_sql {
                     .collect()
             }
 
+            async fn add_demand(&self, day: chrono::NaiveDate, kind: &str, cells: &[(waystation_domain::stations::coverage::DemandCell, u64)]) -> StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                let day = day.format("%Y-%m-%d").to_string();
+                for (cell, count) in cells {
+                    sqlx::query(
+                        "INSERT INTO station_demand (day, lat_cell, lng_cell, kind, count) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (day, lat_cell, lng_cell, kind) DO UPDATE SET count = station_demand.count + excluded.count",
+                    )
+                    .bind(&day)
+                    .bind(cell.lat)
+                    .bind(cell.lng)
+                    .bind(kind)
+                    .bind(i64::try_from(*count).unwrap_or(i64::MAX))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn demand_in(
+                &self,
+                from: chrono::NaiveDate,
+                to: chrono::NaiveDate,
+                south_west: waystation_domain::stations::coverage::DemandCell,
+                north_east: waystation_domain::stations::coverage::DemandCell,
+            ) -> StoreResult<Vec<(waystation_domain::stations::coverage::DemandCell, u64)>> {
+                let rows: Vec<(i32, i32, i64)> = sqlx::query_as(
+                    "SELECT lat_cell, lng_cell, CAST(SUM(count) AS BIGINT) FROM station_demand \
+                     WHERE day >= $1 AND day <= $2 AND lat_cell >= $3 AND lat_cell <= $4 AND lng_cell >= $5 AND lng_cell <= $6 \
+                     GROUP BY lat_cell, lng_cell",
+                )
+                .bind(from.format("%Y-%m-%d").to_string())
+                .bind(to.format("%Y-%m-%d").to_string())
+                .bind(south_west.lat)
+                .bind(north_east.lat)
+                .bind(south_west.lng)
+                .bind(north_east.lng)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(lat, lng, count)| (waystation_domain::stations::coverage::DemandCell { lat, lng }, u64::try_from(count).unwrap_or(0)))
+                    .collect())
+            }
+
             async fn station_location_history(&self, id: i64) -> StoreResult<Vec<LocationRecord>> {
                 let rows = sqlx::query("SELECT lat, lng, address, actor_id, at FROM station_locations WHERE station_id = $1 ORDER BY id")
                     .bind(id)

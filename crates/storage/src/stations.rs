@@ -6,6 +6,7 @@ use serde::Serialize;
 use waystation_domain::organisations::{OrgId, OrgPath};
 use waystation_domain::pagination::{Page, PageRequest};
 use waystation_domain::people::{PhoneNumber, UserId};
+use waystation_domain::stations::coverage::DemandCell;
 use waystation_domain::stations::geo::LatLng;
 use waystation_domain::stations::hours::OpeningHours;
 use waystation_domain::stations::{Amenities, SixHaves, StationCode, StationKind, StationStatus, StatusChange};
@@ -131,4 +132,8 @@ pub trait StationStore: Send + Sync {
     async fn stations_changed_since(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<Station>>;
     async fn station_status_history(&self, id: i64) -> StoreResult<Vec<StatusRecord>>;
     async fn station_location_history(&self, id: i64) -> StoreResult<Vec<LocationRecord>>;
+    /// Adds counts of demand (`search` or `visit`) on a day, per cell.
+    async fn add_demand(&self, day: chrono::NaiveDate, kind: &str, cells: &[(DemandCell, u64)]) -> StoreResult<()>;
+    /// Demand per cell summed over `[from, to]` and both kinds, inside the cell box (inclusive).
+    async fn demand_in(&self, from: chrono::NaiveDate, to: chrono::NaiveDate, south_west: DemandCell, north_east: DemandCell) -> StoreResult<Vec<(DemandCell, u64)>>;
 }

@@ -90,6 +90,40 @@ impl World {
             .id
     }
 
+    /// A fresh bookable room at a fresh station in the scope.
+    async fn resource(&self, scope: Scope) -> i64 {
+        let station = self.station(scope).await;
+        let input = waystation_domain::stations::reservation::ResourceInput::new("活动室", 10, None).unwrap();
+        self.server.store.create_resource(None, station, input).await.unwrap().id
+    }
+
+    /// A fresh booking, requested by someone else, at a fresh station in the scope.
+    async fn reservation(&self, scope: Scope) -> i64 {
+        use waystation_domain::stations::reservation::Slot;
+        let resource = self.resource(scope).await;
+        let (booker, _) = self.grant_on(self.city(scope).await).await;
+        let day = (Utc::now() + TimeDelta::hours(8)).date_naive() + TimeDelta::days(1);
+        let now = (Utc::now() + TimeDelta::hours(8)).naive_utc();
+        let slot = Slot::new(day.and_hms_opt(10, 0, 0).unwrap(), day.and_hms_opt(11, 0, 0).unwrap(), now).unwrap();
+        let new = waystation_storage::NewReservation { resource_id: resource, slot, people: 2, note: String::new() };
+        self.server.store.request_reservation(booker, new).await.unwrap().id
+    }
+
+    /// A fresh visible review by someone else at a fresh station in the scope.
+    async fn review(&self, scope: Scope) -> i64 {
+        let station = self.station(scope).await;
+        let (reviewer, _) = self.grant_on(self.city(scope).await).await;
+        let input = waystation_domain::stations::review::ReviewInput::new(4, "不错").unwrap();
+        self.server.store.put_review(reviewer, station, input).await.unwrap().0.id
+    }
+
+    /// Fresh feedback by someone else at a fresh station in the scope.
+    async fn feedback(&self, scope: Scope) -> i64 {
+        let station = self.station(scope).await;
+        let (sender, _) = self.grant_on(self.city(scope).await).await;
+        self.server.store.create_feedback(sender, station, "热水器坏了".into()).await.unwrap().id
+    }
+
     async fn grant_on(&self, org: OrgId) -> (UserId, i64) {
         let phone = format!("1390000{:04}", self.next());
         let user = self.server.person(&phone, Role::Worker, org).await;
@@ -207,12 +241,66 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
             let csv = format!("name,kind,org,address,lat,lng,opening_hours\n导入驿站,union_station,{city},某路 1 号,29.5,106.5,24/7\n");
             (m, "/api/v1/stations/import?format=csv".into(), Some(Value::String(csv)))
         }
+        ("GET", "/api/v1/stations/coverage") => (m, format!("/api/v1/stations/coverage?org={}", world.province(scope)), None),
         ("GET", "/api/v1/stations/export") => (m, format!("/api/v1/stations/export?format=csv&org={}", world.province(scope)), None),
         ("POST", "/api/v1/holidays") => (
             m,
             route.template.into(),
             Some(json!({"year": 2027, "holidays": [{"name": "元旦", "en": "New Year's Day", "off": ["2027-01-01", "2027-01-01"]}], "work": []})),
         ),
+        ("GET", "/api/v1/stations/{id}/resources") => (m, format!("/api/v1/stations/{}/resources", world.station(scope).await), None),
+        ("POST", "/api/v1/stations/{id}/resources") => {
+            (m, format!("/api/v1/stations/{}/resources", world.station(scope).await), Some(json!({"name": "会议室", "capacity": 12})))
+        }
+        ("PUT", "/api/v1/resources/{id}") => {
+            (m, format!("/api/v1/resources/{}", world.resource(scope).await), Some(json!({"name": "大会议室", "capacity": 20})))
+        }
+        ("POST", "/api/v1/resources/{id}/retire") => (m, format!("/api/v1/resources/{}/retire", world.resource(scope).await), None),
+        ("POST", "/api/v1/resources/{id}/reservations") => {
+            let day = (Utc::now() + TimeDelta::hours(8)).date_naive() + TimeDelta::days(2);
+            let body = json!({"start": format!("{day}T14:00"), "end": format!("{day}T15:00"), "people": 3, "note": "读书会"});
+            (m, format!("/api/v1/resources/{}/reservations", world.resource(scope).await), Some(body))
+        }
+        ("GET", "/api/v1/me/reservations") | ("GET", "/api/v1/me/feedback") => (m, route.template.into(), None),
+        ("GET", "/api/v1/stations/{id}/reservations") => {
+            (m, format!("/api/v1/stations/{}/reservations", world.station(scope).await), None)
+        }
+        ("POST", "/api/v1/reservations/{id}/confirm") => (m, format!("/api/v1/reservations/{}/confirm", world.reservation(scope).await), None),
+        ("POST", "/api/v1/reservations/{id}/decline") => {
+            (m, format!("/api/v1/reservations/{}/decline", world.reservation(scope).await), Some(json!({"reason": "当天闭馆"})))
+        }
+        ("POST", "/api/v1/reservations/{id}/cancel") => {
+            (m, format!("/api/v1/reservations/{}/cancel", world.reservation(scope).await), Some(json!({"reason": "场地维修"})))
+        }
+        ("GET", "/api/v1/stations/{id}/qr.svg") => (m, format!("/api/v1/stations/{}/qr.svg", world.station(scope).await), None),
+        ("POST", "/api/v1/stations/{id}/visits") => {
+            let station = world.station(scope).await;
+            let code = world.server.store.get_station(station).await.unwrap().code.as_str().to_owned();
+            (m, format!("/api/v1/stations/{station}/visits"), Some(json!({"code": code})))
+        }
+        ("GET", "/api/v1/stations/{id}/stats") => (m, format!("/api/v1/stations/{}/stats", world.station(scope).await), None),
+        ("GET", "/api/v1/stations/{id}/reviews") => (m, format!("/api/v1/stations/{}/reviews", world.station(scope).await), None),
+        ("POST", "/api/v1/stations/{id}/reviews") => {
+            (m, format!("/api/v1/stations/{}/reviews", world.station(scope).await), Some(json!({"stars": 5, "text": "很好"})))
+        }
+        ("POST", "/api/v1/reviews/{id}/hide") => {
+            (m, format!("/api/v1/reviews/{}/hide", world.review(scope).await), Some(json!({"reason": "广告"})))
+        }
+        ("POST", "/api/v1/reviews/{id}/unhide") => {
+            let review = world.review(scope).await;
+            world.server.store.moderate_review(world.holders[0].1, review, true, Some("广告".into())).await.unwrap();
+            (m, format!("/api/v1/reviews/{review}/unhide"), None)
+        }
+        ("GET", "/api/v1/stations/{id}/feedback") => (m, format!("/api/v1/stations/{}/feedback", world.station(scope).await), None),
+        ("POST", "/api/v1/stations/{id}/feedback") => {
+            (m, format!("/api/v1/stations/{}/feedback", world.station(scope).await), Some(json!({"text": "希望增加充电桩"})))
+        }
+        ("GET", "/api/v1/stations/{id}/feedback/public") => {
+            (m, format!("/api/v1/stations/{}/feedback/public", world.station(scope).await), None)
+        }
+        ("POST", "/api/v1/feedback/{id}/answer") => {
+            (m, format!("/api/v1/feedback/{}/answer", world.feedback(scope).await), Some(json!({"answer": "已安排维修"})))
+        }
         other => panic!("the matrix has no call for {other:?}"),
     }
 }
@@ -263,8 +351,34 @@ fn routes() -> Vec<Route> {
         r(Method::GET, "/api/v1/holidays", Everyone, false),
         r(Method::POST, "/api/v1/stations/import", Roles(ADMINS), true),
         r(Method::GET, "/api/v1/stations/export", Everyone, true),
+        r(Method::GET, "/api/v1/stations/coverage", Roles(STATION_STAFF), true),
         // The national calendar is the national system admin's: a system admin of a province may not change it.
         r(Method::POST, "/api/v1/holidays", Roles(&[]), false),
+        // Using a station: anyone signed in books, checks in, reviews and sends feedback;
+        // its staff manage rooms, bookings and feedback; admins moderate reviews.
+        r(Method::GET, "/api/v1/stations/{id}/resources", Everyone, true),
+        r(Method::POST, "/api/v1/stations/{id}/resources", Roles(STATION_STAFF), true),
+        r(Method::PUT, "/api/v1/resources/{id}", Roles(STATION_STAFF), true),
+        r(Method::POST, "/api/v1/resources/{id}/retire", Roles(STATION_STAFF), true),
+        r(Method::POST, "/api/v1/resources/{id}/reservations", SignedIn, false),
+        r(Method::GET, "/api/v1/me/reservations", SignedIn, false),
+        r(Method::GET, "/api/v1/stations/{id}/reservations", Roles(STATION_STAFF), true),
+        r(Method::POST, "/api/v1/reservations/{id}/confirm", Roles(STATION_STAFF), true),
+        r(Method::POST, "/api/v1/reservations/{id}/decline", Roles(STATION_STAFF), true),
+        // Someone else's booking: only staff may cancel it (its booker is tested in station_use.rs).
+        r(Method::POST, "/api/v1/reservations/{id}/cancel", Roles(STATION_STAFF), true),
+        r(Method::GET, "/api/v1/stations/{id}/qr.svg", Everyone, true),
+        r(Method::POST, "/api/v1/stations/{id}/visits", SignedIn, false),
+        r(Method::GET, "/api/v1/stations/{id}/stats", Everyone, true),
+        r(Method::GET, "/api/v1/stations/{id}/reviews", Everyone, true),
+        r(Method::POST, "/api/v1/stations/{id}/reviews", SignedIn, false),
+        r(Method::POST, "/api/v1/reviews/{id}/hide", Roles(ADMINS), true),
+        r(Method::POST, "/api/v1/reviews/{id}/unhide", Roles(ADMINS), true),
+        r(Method::GET, "/api/v1/stations/{id}/feedback", Roles(STATION_STAFF), true),
+        r(Method::POST, "/api/v1/stations/{id}/feedback", SignedIn, false),
+        r(Method::GET, "/api/v1/stations/{id}/feedback/public", Everyone, true),
+        r(Method::POST, "/api/v1/feedback/{id}/answer", Roles(STATION_STAFF), true),
+        r(Method::GET, "/api/v1/me/feedback", SignedIn, false),
     ]
 }
 

@@ -372,3 +372,30 @@ async fn exports_reimport_unchanged_and_the_feed_is_cached() {
     let cached = anyone.send(Method::GET, "/feeds/stations.geojson", None, &[("if-none-match", &etag)]).await;
     assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
 }
+
+#[tokio::test]
+async fn coverage_shows_where_searches_find_no_station_near() {
+    let (server, admin) = chongqing().await;
+    let rider = server.client();
+    for _ in 0..5 {
+        rider.get("/api/v1/stations/nearest?lat=29.7000&lng=106.7000").await; // about 20 km away
+    }
+    for _ in 0..3 {
+        rider.get("/api/v1/stations/nearest?lat=29.5570&lng=106.5760").await; // right at 解放碑
+    }
+    let coverage = admin.get("/api/v1/stations/coverage?org=2&days=7").await;
+    assert_eq!(coverage.status, StatusCode::OK, "{coverage:?}");
+    assert_eq!(coverage.body["demand"], 8);
+    assert_eq!(coverage.body["served_share"], 0.375);
+    let worst = &coverage.body["worst"][0];
+    assert_eq!(worst["demand"], 5);
+    assert!((worst["lat"].as_f64().unwrap() - 29.705).abs() < 1e-9);
+    assert!(worst["nearest_m"].as_f64().unwrap() > 15_000.0);
+    assert_eq!(coverage.body["worst"].as_array().unwrap().len(), 1, "the served cell is no gap");
+
+    let layer = admin.get("/api/v1/stations/coverage?org=2&format=geojson").await;
+    assert_eq!(layer.body["features"][0]["geometry"]["type"], "Polygon");
+    let worker = server.sign_in("13800000007").await;
+    assert_eq!(worker.get("/api/v1/stations/coverage?org=2").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(admin.get("/api/v1/stations/coverage?org=2&days=0").await.code(), "invalid_value");
+}

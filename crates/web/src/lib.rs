@@ -90,6 +90,8 @@ pub struct AppState {
     pub stations: Arc<stations::search::StationSearch>,
     /// The official working calendar, with the years admins added.
     pub calendar_cell: Arc<calendar::CalendarCell>,
+    /// Searches counted for the coverage analysis, written once a minute.
+    pub demand: Arc<stations::coverage::DemandLog>,
 }
 
 impl AppState {
@@ -97,7 +99,15 @@ impl AppState {
     pub async fn new(store: Arc<dyn Store>, config: WebConfig, codes: Arc<dyn CodeSender>) -> Result<Self, waystation_storage::StoreError> {
         let stations = Arc::new(stations::search::StationSearch::load(&store).await?);
         let calendar_cell = Arc::new(calendar::CalendarCell::load(&store).await?);
-        Ok(Self { store, config: Arc::new(config), codes, metrics: observability::prometheus(), stations, calendar_cell })
+        Ok(Self {
+            store,
+            config: Arc::new(config),
+            codes,
+            metrics: observability::prometheus(),
+            stations,
+            calendar_cell,
+            demand: Arc::default(),
+        })
     }
 
     /// The official working calendar (public holidays and adjusted working days).
@@ -128,7 +138,8 @@ impl AppState {
         (name = "organisations", description = "The union tree and partner organisations."),
         (name = "calendar", description = "The official working calendar: public holidays and adjusted working days (调休)."),
         (name = "stations", description = "Rest stations: nearest open, viewport, the record and its management. \
-            Coordinates are WGS-84 unless `datum` says `gcj02` (AMap, Tencent) or `bd09` (Baidu).")
+            Coordinates are WGS-84 unless `datum` says `gcj02` (AMap, Tencent) or `bd09` (Baidu)."),
+        (name = "station use", description = "Using a station: booking its rooms, checking in by its QR code (visits), reviews, feedback to its manager.")
     )
 )]
 struct ApiDoc;
@@ -170,6 +181,26 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(stations::api::api_history))
         .routes(routes!(calendar::api_list, calendar::api_put_year))
         .routes(routes!(stations::transfer::api_export))
+        .routes(routes!(stations::using::api_resources, stations::using::api_create_resource))
+        .routes(routes!(stations::using::api_update_resource))
+        .routes(routes!(stations::using::api_retire_resource))
+        .routes(routes!(stations::using::api_request_reservation))
+        .routes(routes!(stations::using::api_my_reservations))
+        .routes(routes!(stations::using::api_station_reservations))
+        .routes(routes!(stations::using::api_confirm_reservation))
+        .routes(routes!(stations::using::api_decline_reservation))
+        .routes(routes!(stations::using::api_cancel_reservation))
+        .routes(routes!(stations::using::api_qr))
+        .routes(routes!(stations::using::api_visit))
+        .routes(routes!(stations::using::api_stats))
+        .routes(routes!(stations::using::api_reviews, stations::using::api_post_review))
+        .routes(routes!(stations::using::api_hide_review))
+        .routes(routes!(stations::using::api_unhide_review))
+        .routes(routes!(stations::using::api_station_feedback, stations::using::api_send_feedback))
+        .routes(routes!(stations::using::api_answer_feedback))
+        .routes(routes!(stations::using::api_my_feedback))
+        .routes(routes!(stations::using::api_public_feedback))
+        .routes(routes!(stations::coverage::api_coverage))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(stations::transfer::api_import))
@@ -185,6 +216,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(pages::router())
         .merge(stations::pages::router())
+        .merge(stations::using::router())
         .route("/healthz", get(observability::healthz))
         .route("/readyz", get(observability::readyz))
         .route("/metrics", get(observability::metrics_endpoint))
@@ -202,7 +234,8 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves until `shutdown` resolves, sweeping expired records in the background.
 pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    let (store, search, calendar) = (state.store.clone(), state.stations.clone(), state.calendar_cell.clone());
+    let (store, search, calendar, demand) =
+        (state.store.clone(), state.stations.clone(), state.calendar_cell.clone(), state.demand.clone());
     let index_refresher = tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(1));
         let mut ticks: u64 = 0;
@@ -211,6 +244,11 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future
             ticks += 1;
             if let Err(error) = search.refresh(&store).await {
                 tracing::warn!(%error, "refreshing the station index failed");
+            }
+            if ticks % 60 == 0 {
+                if let Err(error) = demand.flush(&store).await {
+                    tracing::warn!(%error, "writing the search demand failed");
+                }
             }
             // Holiday years change once a year; another server's change arrives within 30 s.
             if ticks % 30 == 0 {
@@ -233,9 +271,13 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future
             }
         }
     });
+    let (last_store, last_demand) = (state.store.clone(), state.demand.clone());
     let result = axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await;
+    if let Err(error) = last_demand.flush(&last_store).await {
+        tracing::warn!(%error, "writing the search demand at shutdown failed");
+    }
     sweeper.abort();
     index_refresher.abort();
     result

@@ -3,9 +3,12 @@
 
 pub mod amenity;
 pub mod code;
+pub mod coverage;
 pub mod geo;
 pub mod hours;
 pub mod kind;
+pub mod reservation;
+pub mod review;
 pub mod search;
 pub mod status;
 pub mod transfer;

@@ -44,6 +44,8 @@ pub struct Filter {
     pub within: Option<OrgPath>,
     /// Only stations open at the search's time.
     pub open_only: bool,
+    /// Only stations in service (not suspended), whatever their hours.
+    pub serving_only: bool,
 }
 
 /// Nearest stations to `origin`.
@@ -95,7 +97,9 @@ impl Leaf {
     }
 
     fn passes(&self, filter: &Filter) -> bool {
-        self.amenities.covers(filter.amenities) && (filter.kinds.is_empty() || filter.kinds.contains(&self.kind))
+        self.amenities.covers(filter.amenities)
+            && (filter.kinds.is_empty() || filter.kinds.contains(&self.kind))
+            && (self.serving || !filter.serving_only)
     }
 }
 
@@ -276,6 +280,24 @@ impl StationIndex {
             self.plane.remove(&PlanePoint::new([location.lng(), location.lat()], leaf));
         }
         self.free.push(slot);
+    }
+
+    /// The box around the listed stations of an organisation's subtree.
+    pub fn bounds_within(&self, root: &OrgPath) -> Option<GeoBox> {
+        let mut bounds: Option<GeoBox> = None;
+        for entry in self.entries.iter().flatten() {
+            let station = &entry.station;
+            if !station.status.is_listed() || !root.covers(&station.org_path) {
+                continue;
+            }
+            let (lat, lng) = (station.location.lat(), station.location.lng());
+            let b = bounds.get_or_insert(GeoBox { south: lat, west: lng, north: lat, east: lng });
+            b.south = b.south.min(lat);
+            b.north = b.north.max(lat);
+            b.west = b.west.min(lng);
+            b.east = b.east.max(lng);
+        }
+        bounds
     }
 
     /// Forgets every remembered open/closed state (after the calendar changed).

@@ -176,7 +176,7 @@ async fn filter_of(
         Some(id) => Some(state.store.get_org(id).await.map_err(|_| ApiError::from(Invalid::field("org", "org_not_found")))?.path),
         None => None,
     };
-    Ok(Filter { amenities, kinds, within, open_only: open.unwrap_or(false) })
+    Ok(Filter { amenities, kinds, within, open_only: open.unwrap_or(false), serving_only: false })
 }
 
 fn datum_of(errors: &mut FieldErrors, datum: Option<&str>) -> Datum {
@@ -191,7 +191,10 @@ fn time_of(errors: &mut FieldErrors, open_at: Option<&str>) -> NaiveDateTime {
 async fn hits_view(state: &AppState, hits: Vec<Hit>, datum: Datum, at: NaiveDateTime) -> Result<SearchResult, ApiError> {
     let mut items = Vec::with_capacity(hits.len());
     for hit in hits {
-        let station = state.store.get_station(hit.id).await?;
+        let station = match state.stations.record(hit.id) {
+            Some(station) => station,
+            None => std::sync::Arc::new(state.store.get_station(hit.id).await?),
+        };
         items.push(StationHit { distance_m: (hit.distance_m * 10.0).round() / 10.0, station: StationView::of(&station, hit.state, datum, false) });
     }
     Ok(SearchResult { at: china_rfc3339(at), items })
@@ -216,6 +219,7 @@ pub async fn api_nearest(State(state): State<AppState>, ApiQuery(q): ApiQuery<Ne
     let filter = filter_of(&state, &mut errors, q.amenity.as_deref(), q.kind.as_deref(), q.org, q.open).await?;
     errors.into_result()?;
     let query = NearestQuery { origin: origin.expect("checked"), limit, radius_m: q.radius, at, filter };
+    state.demand.record_search(query.origin);
     let hits = state.stations.read().nearest(&query, state.calendar());
     Ok(axum::Json(hits_view(&state, hits, datum, at).await?))
 }

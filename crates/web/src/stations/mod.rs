@@ -2,9 +2,11 @@
 //! management by station managers and organisation admins.
 
 pub mod api;
+pub mod coverage;
 pub mod pages;
 pub mod search;
 pub mod transfer;
+pub mod using;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::Deserialize;

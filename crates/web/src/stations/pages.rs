@@ -344,11 +344,15 @@ async fn map_page(
             limit: LIST_LIMIT,
             radius_m: None,
             at,
-            filter: Filter { amenities, kinds: Vec::new(), within: None, open_only: open },
+            filter: Filter { amenities, kinds: Vec::new(), within: None, open_only: open, serving_only: false },
         };
+        state.demand.record_search(origin);
         let hits = state.stations.read().nearest(&query, state.calendar());
         for hit in hits {
-            let station = state.store.get_station(hit.id).await?;
+            let station = match state.stations.record(hit.id) {
+                Some(station) => station,
+                None => std::sync::Arc::new(state.store.get_station(hit.id).await?),
+            };
             let map_point = station.location.from_wgs84(datum);
             items.push(ListItem {
                 id: station.id,
@@ -364,7 +368,7 @@ async fn map_page(
                     0 => None,
                     more => Some(tr.get("stations.more_amenities").replace("{n}", &more.to_string())),
                 },
-                name: station.name,
+                name: station.name.clone(),
             });
         }
     }

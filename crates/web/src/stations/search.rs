@@ -6,6 +6,7 @@
 //! writes at once. Several servers on one PostgreSQL therefore agree within a
 //! second, and a writer sees its own change immediately.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -16,6 +17,9 @@ const BATCH: i64 = 5_000;
 
 pub struct StationSearch {
     index: RwLock<StationIndex>,
+    /// The latest version of every station, so that answering a search needs
+    /// no database round trip.
+    records: RwLock<HashMap<i64, Arc<Station>>>,
     applied_seq: AtomicI64,
 }
 
@@ -36,14 +40,20 @@ impl StationSearch {
     /// Builds the index from every station in the store.
     pub async fn load(store: &Arc<dyn Store>) -> Result<Self, StoreError> {
         let mut all = Vec::new();
+        let mut records = HashMap::new();
         let mut seq = 0;
         loop {
             let batch = store.stations_changed_since(seq, BATCH).await?;
             let Some(last) = batch.last() else { break };
             seq = last.change_seq;
             all.extend(batch.iter().map(indexed));
+            records.extend(batch.into_iter().map(|s| (s.id, Arc::new(s))));
         }
-        Ok(Self { index: RwLock::new(StationIndex::build(all)), applied_seq: AtomicI64::new(seq) })
+        Ok(Self {
+            index: RwLock::new(StationIndex::build(all)),
+            records: RwLock::new(records),
+            applied_seq: AtomicI64::new(seq),
+        })
     }
 
     /// Reads the index (searches hold this briefly).
@@ -56,10 +66,22 @@ impl StationSearch {
         self.applied_seq.load(Ordering::Acquire)
     }
 
+    /// The latest version of a station this server knows.
+    pub fn record(&self, id: i64) -> Option<Arc<Station>> {
+        self.records.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&id).cloned()
+    }
+
     /// Applies one station version (after this server wrote it).
     pub fn apply(&self, station: &Station) {
-        let mut index = self.index.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-        index.upsert(indexed(station));
+        {
+            let mut index = self.index.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+            index.upsert(indexed(station));
+        }
+        let mut records = self.records.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let newer = records.get(&station.id).is_none_or(|known| known.change_seq <= station.change_seq);
+        if newer {
+            records.insert(station.id, Arc::new(station.clone()));
+        }
     }
 
     /// Applies every change other servers (or this one) committed since the last refresh.
@@ -74,6 +96,10 @@ impl StationSearch {
                 for station in &batch {
                     index.upsert(indexed(station));
                 }
+            }
+            {
+                let mut records = self.records.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+                records.extend(batch.iter().map(|s| (s.id, Arc::new(s.clone()))));
             }
             self.applied_seq.fetch_max(last.change_seq, Ordering::AcqRel);
             applied += batch.len();

@@ -1,0 +1,197 @@
+//! Coverage: where workers look for a station and how far the nearest one in
+//! service is. Searches are counted in memory per ~1 km cell and written once
+//! a minute (no write on the search path); admins read the worst-served cells
+//! as a table or as a GeoJSON map layer.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::TimeDelta;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use waystation_domain::access::Action;
+use waystation_domain::organisations::OrgId;
+use waystation_domain::stations::coverage::{worst_gaps, DemandCell, Gap, SERVED_WITHIN_M};
+use waystation_domain::stations::geo::LatLng;
+use waystation_domain::stations::search::{Filter, NearestQuery};
+use waystation_domain::Invalid;
+use waystation_storage::{Store, StoreError};
+
+use super::{now_in_china, FieldErrors};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiQuery;
+use crate::session::CurrentUser;
+use crate::AppState;
+
+/// Searches counted since the last flush, per cell.
+#[derive(Default)]
+pub struct DemandLog {
+    searches: Mutex<HashMap<DemandCell, u64>>,
+}
+
+impl DemandLog {
+    pub fn record_search(&self, origin: LatLng) {
+        let mut counts = self.searches.lock().unwrap_or_else(|p| p.into_inner());
+        *counts.entry(DemandCell::of(origin)).or_insert(0) += 1;
+    }
+
+    /// Writes the counts to the store (under today's date, China time).
+    pub async fn flush(&self, store: &Arc<dyn Store>) -> Result<usize, StoreError> {
+        let counts: Vec<(DemandCell, u64)> = {
+            let mut searches = self.searches.lock().unwrap_or_else(|p| p.into_inner());
+            searches.drain().collect()
+        };
+        if counts.is_empty() {
+            return Ok(0);
+        }
+        let day = now_in_china().date();
+        if let Err(error) = store.add_demand(day, "search", &counts).await {
+            // Keep them for the next flush rather than lose them.
+            let mut searches = self.searches.lock().unwrap_or_else(|p| p.into_inner());
+            for (cell, count) in counts {
+                *searches.entry(cell).or_insert(0) += count;
+            }
+            return Err(error);
+        }
+        Ok(counts.len())
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CoverageParams {
+    /// The organisation whose area is examined (the box around its stations).
+    pub org: OrgId,
+    /// How many days of demand, 1 to 365 (default 30).
+    pub days: Option<i64>,
+    /// How many of the worst cells, 1 to 500 (default 20).
+    pub limit: Option<usize>,
+    /// `json` (default) or `geojson` (a map layer of the cells).
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GapView {
+    /// The cell's centre (WGS-84).
+    pub lat: f64,
+    pub lng: f64,
+    /// Searches (and visits) counted in the cell.
+    pub demand: u64,
+    /// Metres to the nearest station in service; null when there is none.
+    pub nearest_m: Option<f64>,
+    /// Demand × kilometres beyond 3 km.
+    pub severity: f64,
+}
+
+impl GapView {
+    fn of(gap: &Gap) -> Self {
+        let centre = gap.cell.centre();
+        Self {
+            lat: centre.lat(),
+            lng: centre.lng(),
+            demand: gap.demand,
+            nearest_m: gap.nearest_m.map(|m| m.round()),
+            severity: (gap.severity() * 10.0).round() / 10.0,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Coverage {
+    pub days: i64,
+    /// Cells with any demand in the area.
+    pub cells: usize,
+    pub demand: u64,
+    /// Share of the demand within 3 km of a station in service.
+    pub served_share: f64,
+    /// The worst-served cells, worst first.
+    pub worst: Vec<GapView>,
+}
+
+/// Where demand lies far from any station in service, for an organisation's area.
+#[utoipa::path(get, path = "/api/v1/stations/coverage", tag = "stations", params(CoverageParams),
+    responses((status = 200, body = Coverage), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn api_coverage(State(state): State<AppState>, user: CurrentUser, ApiQuery(q): ApiQuery<CoverageParams>) -> Result<Response, ApiError> {
+    let org = state.store.get_org(q.org).await.map_err(|_| ApiError::from(Invalid::field("org", "org_not_found")))?;
+    user.require(Action::ViewStationRecords, &org.path)?;
+    let mut errors = FieldErrors::default();
+    let days = q.days.unwrap_or(30);
+    if !(1..=365).contains(&days) {
+        errors.check::<()>(Err(Invalid::field("days", "invalid_value")));
+    }
+    let limit = q.limit.unwrap_or(20);
+    if !(1..=500).contains(&limit) {
+        errors.check::<()>(Err(Invalid::field("limit", "invalid_limit")));
+    }
+    let geojson = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("geojson") => true,
+        Some(_) => {
+            errors.check::<()>(Err(Invalid::field("format", "invalid_value")));
+            false
+        }
+    };
+    errors.into_result()?;
+
+    // Make this server's latest counts part of the answer.
+    state.demand.flush(&state.store).await?;
+    let Some(bounds) = state.stations.read().bounds_within(&org.path) else {
+        return Ok(axum::Json(Coverage { days, cells: 0, demand: 0, served_share: 1.0, worst: Vec::new() }).into_response());
+    };
+    let margin = 0.2;
+    let corner = |lat: f64, lng: f64| DemandCell::of(LatLng::new(lat.clamp(-90.0, 90.0), lng.clamp(-180.0, 180.0)).expect("clamped"));
+    let to = now_in_china().date();
+    let from = to - TimeDelta::days(days - 1);
+    let cells = state
+        .store
+        .demand_in(from, to, corner(bounds.south - margin, bounds.west - margin), corner(bounds.north + margin, bounds.east + margin))
+        .await?;
+    let at = now_in_china();
+    let gaps: Vec<Gap> = {
+        let index = state.stations.read();
+        cells
+            .iter()
+            .map(|(cell, demand)| {
+                let query = NearestQuery {
+                    origin: cell.centre(),
+                    limit: 1,
+                    radius_m: None,
+                    at,
+                    filter: Filter { serving_only: true, ..Filter::default() },
+                };
+                let nearest_m = index.nearest(&query, state.calendar()).first().map(|hit| hit.distance_m);
+                Gap { cell: *cell, demand: *demand, nearest_m }
+            })
+            .collect()
+    };
+    let demand: u64 = gaps.iter().map(|g| g.demand).sum();
+    let served: u64 = gaps.iter().filter(|g| g.nearest_m.is_some_and(|m| m <= SERVED_WITHIN_M)).map(|g| g.demand).sum();
+    let count = gaps.len();
+    let worst = worst_gaps(gaps, limit);
+    if geojson {
+        let features: Vec<serde_json::Value> = worst
+            .iter()
+            .map(|gap| {
+                let (s, w) = (f64::from(gap.cell.lat) / 100.0, f64::from(gap.cell.lng) / 100.0);
+                let (n, e) = (s + 0.01, w + 0.01);
+                serde_json::json!({
+                    "type": "Feature",
+                    "geometry": {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]},
+                    "properties": GapView::of(gap),
+                })
+            })
+            .collect();
+        let body = serde_json::json!({"type": "FeatureCollection", "features": features});
+        return Ok(([(header::CONTENT_TYPE, "application/geo+json")], body.to_string()).into_response());
+    }
+    Ok(axum::Json(Coverage {
+        days,
+        cells: count,
+        demand,
+        served_share: if demand == 0 { 1.0 } else { (served as f64 / demand as f64 * 1000.0).round() / 1000.0 },
+        worst: worst.iter().map(GapView::of).collect(),
+    })
+    .into_response())
+}
