@@ -399,3 +399,35 @@ async fn coverage_shows_where_searches_find_no_station_near() {
     assert_eq!(worker.get("/api/v1/stations/coverage?org=2").await.status, StatusCode::FORBIDDEN);
     assert_eq!(admin.get("/api/v1/stations/coverage?org=2&days=0").await.code(), "invalid_value");
 }
+
+#[tokio::test]
+async fn a_scanned_qr_code_opens_a_page_that_checks_the_worker_in() {
+    let (server, _) = chongqing().await;
+    let anyone = server.client();
+    let station = anyone.get("/api/v1/stations/nearest?lat=29.5576&lng=106.5770&limit=1").await.body["items"][0].clone();
+    let (id, code) = (station["id"].as_i64().unwrap(), station["code"].as_str().unwrap().to_owned());
+    let path = format!("/stations/{id}/visit?c={code}");
+    let stranger = anyone.get(&path).await;
+    assert_eq!(stranger.status, StatusCode::SEE_OTHER);
+    assert!(stranger.headers["location"].to_str().unwrap().starts_with("/sign-in?next=/stations/"));
+
+    let worker = server.sign_in("13800000007").await;
+    let page = worker.get(&path).await;
+    assert!(page.text.contains("data-testid=\"visit-confirm\""), "{}", page.text);
+    let submit = |c: &str| {
+        worker
+            .http
+            .post(format!("{}/stations/{id}/visit", worker.base))
+            .bearer_auth(worker.token.as_ref().unwrap())
+            .form(&[("c", c.to_owned())])
+            .send()
+    };
+    let first = submit(&code).await.unwrap().text().await.unwrap();
+    assert!(first.contains("data-testid=\"visit-counted\""));
+    let second = submit(&code).await.unwrap().text().await.unwrap();
+    assert!(second.contains("data-testid=\"visit-already\""), "counted once an hour");
+    let wrong = submit("500103-09999").await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let stats = anyone.get(&format!("/api/v1/stations/{id}/stats")).await;
+    assert_eq!(stats.body["visits"]["today"], 1);
+}

@@ -386,13 +386,18 @@ pub struct VisitAnswer {
 #[utoipa::path(post, path = "/api/v1/stations/{id}/visits", tag = "station use", params(("id" = i64, Path)), request_body = VisitForm,
     responses((status = 201, body = VisitAnswer), (status = 200, body = VisitAnswer), (status = 422, body = ErrorBody)))]
 pub async fn api_visit(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(form): ApiJson<VisitForm>) -> Result<Response, ApiError> {
-    let station = listed_station(&state, id).await?;
-    if form.code.trim() != station.code.as_str() {
-        return Err(Invalid::field("code", "wrong_station_code").into());
-    }
-    let counted = state.store.record_visit(user.user.id, id, Utc::now()).await?;
+    let counted = check_in(&state, &user, id, &form.code).await?;
     let status = if counted { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, axum::Json(VisitAnswer { station_id: id, counted })).into_response())
+}
+
+/// Records a check-in by the code read from the station's QR; whether it counted.
+pub async fn check_in(state: &AppState, user: &CurrentUser, id: i64, code: &str) -> Result<bool, ApiError> {
+    let station = listed_station(state, id).await?;
+    if code.trim() != station.code.as_str() {
+        return Err(Invalid::field("code", "wrong_station_code").into());
+    }
+    Ok(state.store.record_visit(user.user.id, id, Utc::now()).await?)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -658,7 +663,63 @@ pub async fn api_public_feedback(State(state): State<AppState>, MaybeUser(user):
 // ---- the poster ----
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/stations/{id}/poster", get(poster_page))
+    Router::new()
+        .route("/stations/{id}/poster", get(poster_page))
+        .route("/stations/{id}/visit", get(visit_page).post(visit_submit))
+}
+
+// ---- the page a scanned QR code opens ----
+
+#[derive(Template)]
+#[template(path = "station_visit.html")]
+struct VisitPage {
+    shell: crate::pages::Shell,
+    id: i64,
+    name: String,
+    code: String,
+    /// After the check-in: whether it counted.
+    outcome: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct VisitQuery {
+    #[serde(default)]
+    c: String,
+}
+
+/// The page a worker's camera opens from the station's QR code: sign in if
+/// needed (the sign-in page returns here), then one tap records the visit.
+async fn visit_page(
+    State(state): State<AppState>,
+    lang: Lang,
+    csrf: crate::session::CsrfToken,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<VisitQuery>,
+) -> Result<Response, ApiError> {
+    let station = listed_station(&state, id).await?;
+    let shell = crate::pages::Shell::new(lang, &csrf, &format!("/stations/{id}/visit?c={}", q.c), Some(&user));
+    Ok(crate::pages::render(VisitPage { shell, id, name: station.name.clone(), code: q.c, outcome: None }))
+}
+
+#[derive(Debug, Deserialize)]
+struct VisitSubmit {
+    #[serde(default)]
+    c: String,
+}
+
+async fn visit_submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    csrf: crate::session::CsrfToken,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    crate::extract::ApiForm(form): crate::extract::ApiForm<VisitSubmit>,
+) -> Result<Response, ApiError> {
+    let counted = check_in(&state, &user, id, &form.c).await?;
+    let station = listed_station(&state, id).await?;
+    let shell = crate::pages::Shell::new(lang, &csrf, &format!("/stations/{id}"), Some(&user));
+    Ok(crate::pages::render(VisitPage { shell, id, name: station.name.clone(), code: form.c, outcome: Some(counted) }))
 }
 
 #[derive(Template)]
