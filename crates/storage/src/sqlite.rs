@@ -32,7 +32,12 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(true)).await?;
+        // Readers are local connections to a file: no need to ping each before use.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .test_before_acquire(false)
+            .connect_with(options.read_only(true))
+            .await?;
         Ok(Self { pool, writer })
     }
 

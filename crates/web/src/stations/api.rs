@@ -122,12 +122,46 @@ impl StationView {
     }
 }
 
-/// A search result: the station and how far it is.
+/// A search result: what a list or a map marker shows, and how far it is.
+/// The whole record (manager, rules, navigation links) is at `/api/v1/stations/{id}`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StationHit {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    #[schema(value_type = String, example = "union_station")]
+    pub kind: StationKind,
+    pub org_name: String,
+    pub address: String,
+    pub location: PointView,
+    pub opening_hours: String,
+    #[schema(value_type = Object)]
+    pub amenities: serde_json::Value,
+    #[schema(value_type = String, example = "open")]
+    pub status: StationStatus,
+    pub open: bool,
+    pub next_change: Option<String>,
     pub distance_m: f64,
-    #[serde(flatten)]
-    pub station: StationView,
+}
+
+impl StationHit {
+    fn of(station: &Station, hit: &Hit, datum: Datum) -> Self {
+        Self {
+            id: station.id,
+            code: station.code.as_str().to_owned(),
+            name: station.name.clone(),
+            kind: station.kind,
+            org_name: station.org_name.clone(),
+            address: station.address.clone(),
+            location: PointView::of(station.location, datum),
+            opening_hours: station.hours.as_str().to_owned(),
+            amenities: serde_json::to_value(&station.amenities).unwrap_or_default(),
+            status: station.status,
+            open: hit.state.open,
+            next_change: hit.state.next_change.map(china_rfc3339),
+            distance_m: (hit.distance_m * 10.0).round() / 10.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -195,7 +229,7 @@ async fn hits_view(state: &AppState, hits: Vec<Hit>, datum: Datum, at: NaiveDate
             Some(station) => station,
             None => std::sync::Arc::new(state.store.get_station(hit.id).await?),
         };
-        items.push(StationHit { distance_m: (hit.distance_m * 10.0).round() / 10.0, station: StationView::of(&station, hit.state, datum, false) });
+        items.push(StationHit::of(&station, &hit, datum));
     }
     Ok(SearchResult { at: china_rfc3339(at), items })
 }
