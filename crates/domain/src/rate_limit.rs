@@ -18,6 +18,10 @@ pub const CODE_PER_PHONE_HOUR: RateRule = RateRule { name: "code.phone.1h", limi
 pub const CODE_PER_IP_HOUR: RateRule = RateRule { name: "code.ip.1h", limit: 30, window: TimeDelta::hours(1) };
 /// Sign-in attempts (code or password): per phone and per address, per 15 minutes.
 pub const SIGN_IN_PER_PHONE: RateRule = RateRule { name: "signin.phone.15m", limit: 10, window: TimeDelta::minutes(15) };
+/// What one person may send about stations in an hour: bookings, reviews, feedback.
+pub const BOOKINGS_PER_PERSON: RateRule = RateRule { name: "booking.user.1h", limit: 20, window: TimeDelta::hours(1) };
+pub const REVIEWS_PER_PERSON: RateRule = RateRule { name: "review.user.1h", limit: 20, window: TimeDelta::hours(1) };
+pub const FEEDBACK_PER_PERSON: RateRule = RateRule { name: "feedback.user.1h", limit: 10, window: TimeDelta::hours(1) };
 pub const SIGN_IN_PER_IP: RateRule = RateRule { name: "signin.ip.15m", limit: 60, window: TimeDelta::minutes(15) };
 
 impl RateRule {

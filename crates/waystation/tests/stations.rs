@@ -433,3 +433,19 @@ async fn a_scanned_qr_code_opens_a_page_that_checks_the_worker_in() {
     let stats = anyone.get(&format!("/api/v1/stations/{id}/stats")).await;
     assert_eq!(stats.body["visits"]["today"], 1);
 }
+
+#[tokio::test]
+async fn one_person_cannot_flood_a_station_with_feedback() {
+    let (server, _) = chongqing().await;
+    let id = server.client().get("/api/v1/stations/nearest?lat=29.5576&lng=106.5770&limit=1").await.body["items"][0]["id"].as_i64().unwrap();
+    let worker = server.sign_in("13800000007").await;
+    for i in 0..10 {
+        let sent = worker.post(&format!("/api/v1/stations/{id}/feedback"), json!({"text": format!("第 {i} 条意见")})).await;
+        assert_eq!(sent.status, StatusCode::CREATED, "{sent:?}");
+    }
+    let head = server.audit_head().await;
+    let eleventh = worker.post(&format!("/api/v1/stations/{id}/feedback"), json!({"text": "又一条"})).await;
+    assert_eq!((eleventh.status, eleventh.code()), (StatusCode::TOO_MANY_REQUESTS, "rate_limited"));
+    assert!(eleventh.headers.contains_key("retry-after"));
+    assert_eq!(server.audit_head().await, head);
+}

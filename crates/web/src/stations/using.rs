@@ -229,6 +229,7 @@ pub struct ReservationPage {
 #[utoipa::path(post, path = "/api/v1/resources/{id}/reservations", tag = "station use", params(("id" = i64, Path)), request_body = ReservationForm,
     responses((status = 201, body = ReservationView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_request_reservation(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(form): ApiJson<ReservationForm>) -> Result<Response, ApiError> {
+    per_person_limit(&state, &user, waystation_domain::rate_limit::BOOKINGS_PER_PERSON).await?;
     let resource = state.store.get_resource(id).await?;
     listed_station(&state, resource.station_id).await?;
     if resource.retired_at.is_some() {
@@ -391,6 +392,11 @@ pub async fn api_visit(State(state): State<AppState>, user: CurrentUser, ApiPath
     Ok((status, axum::Json(VisitAnswer { station_id: id, counted })).into_response())
 }
 
+/// One person may send only so many bookings, reviews or feedback an hour.
+async fn per_person_limit(state: &AppState, user: &CurrentUser, rule: waystation_domain::rate_limit::RateRule) -> Result<(), ApiError> {
+    crate::sign_in::enforce_rate_limits(state, &[(rule, &format!("user:{}", user.user.id))]).await
+}
+
 /// Records a check-in by the code read from the station's QR; whether it counted.
 pub async fn check_in(state: &AppState, user: &CurrentUser, id: i64, code: &str) -> Result<bool, ApiError> {
     let station = listed_station(state, id).await?;
@@ -495,6 +501,7 @@ pub struct ReviewPage {
 #[utoipa::path(post, path = "/api/v1/stations/{id}/reviews", tag = "station use", params(("id" = i64, Path)), request_body = ReviewForm,
     responses((status = 201, body = ReviewView), (status = 200, body = ReviewView), (status = 422, body = ErrorBody)))]
 pub async fn api_post_review(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(form): ApiJson<ReviewForm>) -> Result<Response, ApiError> {
+    per_person_limit(&state, &user, waystation_domain::rate_limit::REVIEWS_PER_PERSON).await?;
     listed_station(&state, id).await?;
     let mut errors = FieldErrors::default();
     let stars = errors.check(Stars::new(form.stars));
@@ -609,6 +616,7 @@ pub struct PublicFeedbackPage {
 #[utoipa::path(post, path = "/api/v1/stations/{id}/feedback", tag = "station use", params(("id" = i64, Path)), request_body = FeedbackForm,
     responses((status = 201, body = FeedbackView), (status = 422, body = ErrorBody)))]
 pub async fn api_send_feedback(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(form): ApiJson<FeedbackForm>) -> Result<Response, ApiError> {
+    per_person_limit(&state, &user, waystation_domain::rate_limit::FEEDBACK_PER_PERSON).await?;
     listed_station(&state, id).await?;
     let text = feedback_text(&form.text, "text")?;
     let feedback = state.store.create_feedback(user.user.id, id, text).await?;
