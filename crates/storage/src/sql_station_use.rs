@@ -126,10 +126,7 @@ macro_rules! impl_station_use_sql {
             E: sqlx::Executor<'e, Database = $DB>,
         {
             let sql = format!("{RESOURCE_SELECT} WHERE r.id = $1");
-            match sqlx::query(&sql).bind(id).fetch_optional(exec).await? {
-                Some(row) => resource_from_row(&row),
-                None => Err(StoreError::not_found("resource_not_found")),
-            }
+            fetch_by_id(exec, &sql, id, resource_from_row, StoreError::not_found("resource_not_found")).await
         }
 
         async fn fetch_reservation<'e, E>(exec: E, id: i64) -> StoreResult<Reservation>
@@ -137,10 +134,7 @@ macro_rules! impl_station_use_sql {
             E: sqlx::Executor<'e, Database = $DB>,
         {
             let sql = format!("{RESERVATION_SELECT} WHERE b.id = $1");
-            match sqlx::query(&sql).bind(id).fetch_optional(exec).await? {
-                Some(row) => reservation_from_row(&row),
-                None => Err(StoreError::not_found("reservation_not_found")),
-            }
+            fetch_by_id(exec, &sql, id, reservation_from_row, StoreError::not_found("reservation_not_found")).await
         }
 
         async fn fetch_review<'e, E>(exec: E, id: i64) -> StoreResult<Review>
@@ -148,10 +142,7 @@ macro_rules! impl_station_use_sql {
             E: sqlx::Executor<'e, Database = $DB>,
         {
             let sql = format!("{REVIEW_SELECT} WHERE v.id = $1");
-            match sqlx::query(&sql).bind(id).fetch_optional(exec).await? {
-                Some(row) => review_from_row(&row),
-                None => Err(StoreError::not_found("review_not_found")),
-            }
+            fetch_by_id(exec, &sql, id, review_from_row, StoreError::not_found("review_not_found")).await
         }
 
         async fn fetch_feedback<'e, E>(exec: E, id: i64) -> StoreResult<Feedback>
@@ -159,17 +150,7 @@ macro_rules! impl_station_use_sql {
             E: sqlx::Executor<'e, Database = $DB>,
         {
             let sql = format!("{FEEDBACK_SELECT} WHERE f.id = $1");
-            match sqlx::query(&sql).bind(id).fetch_optional(exec).await? {
-                Some(row) => feedback_from_row(&row),
-                None => Err(StoreError::not_found("feedback_not_found")),
-            }
-        }
-
-        /// Locks one row of `table` until commit (PostgreSQL; SQLite holds the write lock already).
-        async fn lock_row(tx: &mut Transaction<'static, $DB>, table: &str, id: i64) -> StoreResult<()> {
-            let lock = format!("SELECT id FROM {table} WHERE id = $1{FOR_UPDATE}");
-            sqlx::query(&lock).bind(id).fetch_optional(&mut **tx).await?;
-            Ok(())
+            fetch_by_id(exec, &sql, id, feedback_from_row, StoreError::not_found("feedback_not_found")).await
         }
 
         /// The station must be on the map for workers to use it.

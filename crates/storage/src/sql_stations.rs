@@ -1,6 +1,6 @@
 //! The stations SQL, shared by both backends like `sql_store.rs` (and expanded
 //! beside it, so it uses that expansion's helpers: `append_audit`, `fetch_org`,
-//! `DbRow`, `FOR_UPDATE`).
+//! `DbRow`, `fetch_by_id`, `lock_row`).
 
 macro_rules! impl_station_sql {
     ($Store:ty, $DB:ty) => {
@@ -58,10 +58,7 @@ macro_rules! impl_station_sql {
             E: sqlx::Executor<'e, Database = $DB>,
         {
             let sql = format!("{STATION_SELECT} WHERE s.id = $1");
-            match sqlx::query(&sql).bind(id).fetch_optional(exec).await? {
-                Some(row) => station_from_row(&row),
-                None => Err(StoreError::not_found("station_not_found")),
-            }
+            fetch_by_id(exec, &sql, id, station_from_row, StoreError::not_found("station_not_found")).await
         }
 
         /// The next number of the station change counter (locks it until commit).
@@ -260,8 +257,7 @@ macro_rules! impl_station_sql {
 
             async fn update_station(&self, actor: Option<UserId>, id: i64, input: StationInput) -> StoreResult<Station> {
                 let mut tx = self.begin_write().await?;
-                let lock = format!("SELECT id FROM stations WHERE id = $1{FOR_UPDATE}");
-                sqlx::query(&lock).bind(id).fetch_optional(&mut *tx).await?;
+                lock_row(&mut tx, "stations", id).await?;
                 let before = fetch_station(&mut *tx, id).await?;
                 write_station_update(&mut tx, actor, &before, &input).await?;
                 let station = fetch_station(&mut *tx, id).await?;
@@ -271,8 +267,7 @@ macro_rules! impl_station_sql {
 
             async fn change_station_status(&self, actor: Option<UserId>, id: i64, change: StatusChange) -> StoreResult<Station> {
                 let mut tx = self.begin_write().await?;
-                let lock = format!("SELECT id FROM stations WHERE id = $1{FOR_UPDATE}");
-                sqlx::query(&lock).bind(id).fetch_optional(&mut *tx).await?;
+                lock_row(&mut tx, "stations", id).await?;
                 let before = fetch_station(&mut *tx, id).await?;
                 if before.status != change.from {
                     // Someone changed it since the caller looked: check the rule against the real state.

@@ -152,16 +152,36 @@ macro_rules! impl_sql_store {
             })
         }
 
+        /// The one row `sql` selects for `id`, mapped; `missing` when there is none.
+        async fn fetch_by_id<'e, 'q, E, T>(
+            exec: E,
+            sql: &'q str,
+            id: i64,
+            map: fn(&DbRow) -> StoreResult<T>,
+            missing: StoreError,
+        ) -> StoreResult<T>
+        where
+            E: sqlx::Executor<'e, Database = $DB>,
+        {
+            match sqlx::query(sql).bind(id).fetch_optional(exec).await? {
+                Some(row) => map(&row),
+                None => Err(missing),
+            }
+        }
+
+        /// Locks one row of `table` until commit (PostgreSQL; SQLite holds the write lock already).
+        async fn lock_row(tx: &mut Transaction<'static, $DB>, table: &str, id: i64) -> StoreResult<()> {
+            let lock = format!("SELECT id FROM {table} WHERE id = $1{FOR_UPDATE}");
+            sqlx::query(&lock).bind(id).fetch_optional(&mut **tx).await?;
+            Ok(())
+        }
+
         async fn fetch_org<'e, E>(exec: E, id: OrgId, field: &'static str) -> StoreResult<Org>
         where
             E: sqlx::Executor<'e, Database = $DB>,
         {
             let sql = format!("{ORG_SELECT} WHERE id = $1");
-            let row = sqlx::query(&sql).bind(id).fetch_optional(exec).await?;
-            match row {
-                Some(row) => org_from_row(&row),
-                None => Err(StoreError::NotFound { code: "org_not_found", field: Some(field) }),
-            }
+            fetch_by_id(exec, &sql, id, org_from_row, StoreError::NotFound { code: "org_not_found", field: Some(field) }).await
         }
 
         async fn fetch_user<'e, E>(exec: E, id: UserId) -> StoreResult<User>
@@ -169,11 +189,7 @@ macro_rules! impl_sql_store {
             E: sqlx::Executor<'e, Database = $DB>,
         {
             let sql = format!("{USER_SELECT} WHERE id = $1");
-            let row = sqlx::query(&sql).bind(id).fetch_optional(exec).await?;
-            match row {
-                Some(row) => user_from_row(&row),
-                None => Err(StoreError::NotFound { code: "user_not_found", field: Some("user_id") }),
-            }
+            fetch_by_id(exec, &sql, id, user_from_row, StoreError::NotFound { code: "user_not_found", field: Some("user_id") }).await
         }
 
         async fn fetch_grant<'e, E>(exec: E, id: i64) -> StoreResult<GrantRecord>
@@ -181,11 +197,7 @@ macro_rules! impl_sql_store {
             E: sqlx::Executor<'e, Database = $DB>,
         {
             let sql = format!("{GRANT_SELECT} WHERE g.id = $1");
-            let row = sqlx::query(&sql).bind(id).fetch_optional(exec).await?;
-            match row {
-                Some(row) => grant_from_row(&row),
-                None => Err(StoreError::not_found("grant_not_found")),
-            }
+            fetch_by_id(exec, &sql, id, grant_from_row, StoreError::not_found("grant_not_found")).await
         }
 
         /// Appends `entry` to the chain inside the caller's transaction.
@@ -598,8 +610,7 @@ macro_rules! impl_sql_store {
 
             async fn revoke_grant(&self, actor: Option<UserId>, grant_id: i64) -> StoreResult<GrantRecord> {
                 let mut tx = self.begin_write().await?;
-                let lock = format!("SELECT id FROM role_grants WHERE id = $1{FOR_UPDATE}");
-                sqlx::query(&lock).bind(grant_id).fetch_optional(&mut *tx).await?;
+                lock_row(&mut tx, "role_grants", grant_id).await?;
                 let grant = fetch_grant(&mut *tx, grant_id).await?;
                 if grant.revoked_at.is_some() {
                     return Err(StoreError::Conflict { code: "grant_already_revoked", field: None });
