@@ -16,6 +16,7 @@ use waystation_domain::stations::{AmenitySet, StationKind, StationStatus};
 use waystation_domain::Invalid;
 use waystation_storage::{Station, StationListFilter};
 
+use super::search::StationSummary;
 use super::{china_rfc3339, change_status, create, now_in_china, parse_time, update, FieldErrors, StationForm};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -145,7 +146,9 @@ pub struct StationHit {
 }
 
 impl StationHit {
-    fn of(station: &Station, hit: &Hit, datum: Datum) -> Self {
+    /// The hit as serde writes it; `search_answer` must write the same.
+    #[cfg(test)]
+    fn of(station: &StationSummary, hit: &Hit, datum: Datum) -> Self {
         Self {
             id: station.id,
             code: station.code.as_str().to_owned(),
@@ -154,12 +157,12 @@ impl StationHit {
             org_name: station.org_name.clone(),
             address: station.address.clone(),
             location: PointView::of(station.location, datum),
-            opening_hours: station.hours.as_str().to_owned(),
+            opening_hours: station.opening_hours.clone(),
             amenities: serde_json::to_value(&station.amenities).unwrap_or_default(),
             status: station.status,
             open: hit.state.open,
             next_change: hit.state.next_change.map(china_rfc3339),
-            distance_m: (hit.distance_m * 10.0).round() / 10.0,
+            distance_m: rounded_distance(hit.distance_m),
         }
     }
 }
@@ -221,24 +224,58 @@ fn time_of(errors: &mut FieldErrors, open_at: Option<&str>) -> NaiveDateTime {
     errors.check(open_at.map(|t| parse_time(t, "open_at")).transpose()).flatten().unwrap_or_else(now_in_china)
 }
 
-/// Loads the stations of search hits from the store, in hit order.
-async fn hits_view(state: &AppState, hits: Vec<Hit>, datum: Datum, at: NaiveDateTime) -> Result<SearchResult, ApiError> {
-    let mut items = Vec::with_capacity(hits.len());
-    for hit in hits {
-        let station = match state.stations.record(hit.id) {
-            Some(station) => station,
-            None => std::sync::Arc::new(state.store.get_station(hit.id).await?),
-        };
-        items.push(StationHit::of(&station, &hit, datum));
+/// The answer to a search: `SearchResult` as JSON, written from each
+/// station's prepared summary (see `StationSummary`); only the datum's
+/// location, the open state and the distance are formatted per request.
+async fn hits_view(state: &AppState, hits: Vec<Hit>, datum: Datum, at: NaiveDateTime) -> Result<Response, ApiError> {
+    let summaries = state.stations.summaries(&state.store, hits.iter().map(|h| h.id)).await?;
+    let body = search_answer(&hits, &summaries, datum, at);
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// Writes `SearchResult` by hand from prepared fragments; a test holds it
+/// equal to serde's serialisation of `StationHit`.
+fn search_answer(hits: &[Hit], summaries: &[std::sync::Arc<StationSummary>], datum: Datum, at: NaiveDateTime) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut out = Vec::with_capacity(64 + summaries.iter().map(|s| s.json_head().len() + s.json_tail().len() + 160).sum::<usize>());
+    out.extend_from_slice(b"{\"at\":");
+    put_json(&mut out, &china_rfc3339(at));
+    out.extend_from_slice(b",\"items\":[");
+    let mut first = true;
+    for (hit, summary) in hits.iter().zip(summaries) {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.extend_from_slice(summary.json_head().as_bytes());
+        out.extend_from_slice(b"\"location\":");
+        put_json(&mut out, &PointView::of(summary.location, datum));
+        out.push(b',');
+        out.extend_from_slice(summary.json_tail().as_bytes());
+        let _ = write!(out, "\"open\":{},\"next_change\":", hit.state.open);
+        put_json(&mut out, &hit.state.next_change.map(china_rfc3339));
+        out.extend_from_slice(b",\"distance_m\":");
+        put_json(&mut out, &rounded_distance(hit.distance_m));
+        out.push(b'}');
     }
-    Ok(SearchResult { at: china_rfc3339(at), items })
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// Appends a value's JSON (writing into a Vec cannot fail).
+fn put_json(out: &mut Vec<u8>, value: &impl Serialize) {
+    let _ = serde_json::to_writer(out, value);
+}
+
+fn rounded_distance(metres: f64) -> f64 {
+    (metres * 10.0).round() / 10.0
 }
 
 /// The nearest stations to a point, nearest first (great-circle distance), with
 /// whether each is open at the time asked and when that changes.
 #[utoipa::path(get, path = "/api/v1/stations/nearest", tag = "stations", params(NearestQueryParams),
     responses((status = 200, body = SearchResult), (status = 422, body = ErrorBody)))]
-pub async fn api_nearest(State(state): State<AppState>, ApiQuery(q): ApiQuery<NearestQueryParams>) -> Result<axum::Json<SearchResult>, ApiError> {
+pub async fn api_nearest(State(state): State<AppState>, ApiQuery(q): ApiQuery<NearestQueryParams>) -> Result<Response, ApiError> {
     let mut errors = FieldErrors::default();
     let datum = datum_of(&mut errors, q.datum.as_deref());
     let origin = errors.check(LatLng::new(q.lat, q.lng)).map(|p| p.to_wgs84(datum));
@@ -255,7 +292,7 @@ pub async fn api_nearest(State(state): State<AppState>, ApiQuery(q): ApiQuery<Ne
     let query = NearestQuery { origin: origin.expect("checked"), limit, radius_m: q.radius, at, filter };
     state.demand.record_search(query.origin);
     let hits = state.stations.read().nearest(&query, state.calendar());
-    Ok(axum::Json(hits_view(&state, hits, datum, at).await?))
+    hits_view(&state, hits, datum, at).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -278,7 +315,7 @@ pub struct BoxQueryParams {
 /// Stations inside a map viewport (`west > east` crosses the 180° meridian).
 #[utoipa::path(get, path = "/api/v1/stations/box", tag = "stations", params(BoxQueryParams),
     responses((status = 200, body = SearchResult), (status = 422, body = ErrorBody)))]
-pub async fn api_box(State(state): State<AppState>, ApiQuery(q): ApiQuery<BoxQueryParams>) -> Result<axum::Json<SearchResult>, ApiError> {
+pub async fn api_box(State(state): State<AppState>, ApiQuery(q): ApiQuery<BoxQueryParams>) -> Result<Response, ApiError> {
     let mut errors = FieldErrors::default();
     let datum = datum_of(&mut errors, q.datum.as_deref());
     let south_west = errors.check(LatLng::new(q.south, q.west)).map(|p| p.to_wgs84(datum));
@@ -296,7 +333,7 @@ pub async fn api_box(State(state): State<AppState>, ApiQuery(q): ApiQuery<BoxQue
     let (sw, ne) = (south_west.expect("checked"), north_east.expect("checked"));
     let area = GeoBox { south: sw.lat(), west: sw.lng(), north: ne.lat(), east: ne.lng() };
     let hits = state.stations.read().within_box(area, &filter, at, limit, state.calendar());
-    Ok(axum::Json(hits_view(&state, hits, datum, at).await?))
+    hits_view(&state, hits, datum, at).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -466,4 +503,70 @@ pub async fn api_history(State(state): State<AppState>, user: CurrentUser, ApiPa
             .map(|r| LocationEntry { location: PointView::of(r.location, Datum::Wgs84), address: r.address, actor_id: r.actor_id, at: r.at })
             .collect(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::NaiveDate;
+    use waystation_domain::organisations::OrgPath;
+    use waystation_domain::stations::hours::OpeningHours;
+    use waystation_domain::stations::{Amenities, Amenity, SixHaves, StationCode};
+
+    use super::*;
+
+    fn station(id: i64, name: &str, address: &str) -> Station {
+        let mut amenities = Amenities::default();
+        amenities.insert(Amenity::PhoneCharging, None).unwrap();
+        amenities.insert(Amenity::EvChargers, Some(4)).unwrap();
+        Station {
+            id,
+            code: StationCode::new("500103", 7).unwrap(),
+            name: name.into(),
+            kind: StationKind::UnionStation,
+            org_id: 3,
+            org_path: OrgPath::root(1).child(3),
+            org_name: "渝中区总工会".into(),
+            partner_org_ids: Vec::new(),
+            address: address.into(),
+            location: LatLng::new(29.5563, 106.5775).unwrap(),
+            hours: OpeningHours::parse("Mo-Fr 08:00-18:00; PH off").unwrap(),
+            follows_working_calendar: false,
+            amenities,
+            manager_name: Some("刘洋".into()),
+            manager_phone: None,
+            rules: "请保持安静".into(),
+            six_haves: SixHaves::default(),
+            status: StationStatus::Open,
+            external_id: None,
+            change_seq: 1,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    /// The hand-written search answer is byte for byte what serde would write
+    /// for `SearchResult`, for every datum, with and without a next change,
+    /// with text that needs escaping.
+    #[test]
+    fn the_prepared_search_answer_equals_the_documented_shape() {
+        let at = NaiveDate::from_ymd_opt(2025, 6, 10).unwrap().and_hms_opt(21, 40, 0).unwrap();
+        let stations = [station(1, "解放碑\"户外劳动者\"驿站", "民族路 1号\\后门\n"), station(2, "Plain", "")];
+        let summaries: Vec<Arc<StationSummary>> = stations.iter().map(|s| Arc::new(StationSummary::of(s))).collect();
+        let hits = [
+            Hit { id: 1, distance_m: 1234.5678, state: HoursState { open: true, next_change: Some(at + chrono::TimeDelta::minutes(20)) } },
+            Hit { id: 2, distance_m: 0.04, state: HoursState { open: false, next_change: None } },
+        ];
+        for datum in [Datum::Wgs84, Datum::Gcj02, Datum::Bd09] {
+            for n in 0..=hits.len() {
+                let written = search_answer(&hits[..n], &summaries[..n], datum, at);
+                let expected = SearchResult {
+                    at: china_rfc3339(at),
+                    items: hits[..n].iter().zip(&summaries).map(|(h, s)| StationHit::of(s, h, datum)).collect(),
+                };
+                assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&expected).unwrap(), "datum {datum:?}, {n} hits");
+            }
+        }
+    }
 }

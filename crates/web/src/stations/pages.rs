@@ -348,11 +348,8 @@ async fn map_page(
         };
         state.demand.record_search(origin);
         let hits = state.stations.read().nearest(&query, state.calendar());
-        for hit in hits {
-            let station = match state.stations.record(hit.id) {
-                Some(station) => station,
-                None => std::sync::Arc::new(state.store.get_station(hit.id).await?),
-            };
+        let summaries = state.stations.summaries(&state.store, hits.iter().map(|h| h.id)).await?;
+        for (hit, station) in hits.into_iter().zip(summaries) {
             let map_point = station.location.from_wgs84(datum);
             items.push(ListItem {
                 id: station.id,

@@ -10,17 +10,89 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
+use waystation_domain::stations::geo::LatLng;
 use waystation_domain::stations::search::{IndexedStation, StationIndex};
+use waystation_domain::stations::{Amenities, StationCode, StationKind, StationStatus};
 use waystation_storage::{Station, Store, StoreError};
 
 const BATCH: i64 = 5_000;
 
 pub struct StationSearch {
     index: RwLock<StationIndex>,
-    /// The latest version of every station, so that answering a search needs
-    /// no database round trip.
-    records: RwLock<HashMap<i64, Arc<Station>>>,
+    /// The latest version of every station, as much as a search answer or the
+    /// map list shows, so that answering a search needs no database round trip.
+    summaries: RwLock<HashMap<i64, Arc<StationSummary>>>,
     applied_seq: AtomicI64,
+}
+
+/// What a search hit shows of a station (the slim part of the record), with
+/// its JSON prepared once per station version: answering a search copies
+/// these bytes and writes only distance, datum and open state per request.
+#[derive(Debug)]
+pub struct StationSummary {
+    pub id: i64,
+    pub change_seq: i64,
+    pub code: StationCode,
+    pub name: String,
+    pub kind: StationKind,
+    pub org_name: String,
+    pub address: String,
+    /// WGS-84.
+    pub location: LatLng,
+    pub opening_hours: String,
+    pub amenities: Amenities,
+    pub status: StationStatus,
+    /// `{"id":…,"code":…,"name":…,"kind":…,"org_name":…,"address":…,` —
+    /// the fields of `api::StationHit` before `location`.
+    json_head: Box<str>,
+    /// `"opening_hours":…,"amenities":…,"status":…,` — the fields after it.
+    json_tail: Box<str>,
+}
+
+impl StationSummary {
+    pub fn of(station: &Station) -> Self {
+        let string = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+        let json_head = format!(
+            "{{\"id\":{},\"code\":{},\"name\":{},\"kind\":{},\"org_name\":{},\"address\":{},",
+            station.id,
+            string(station.code.as_str()),
+            string(&station.name),
+            string(station.kind.as_str()),
+            string(&station.org_name),
+            string(&station.address),
+        );
+        let json_tail = format!(
+            "\"opening_hours\":{},\"amenities\":{},\"status\":{},",
+            string(station.hours.as_str()),
+            serde_json::to_string(&station.amenities).unwrap_or_else(|_| "{}".into()),
+            string(station.status.as_str()),
+        );
+        Self {
+            id: station.id,
+            change_seq: station.change_seq,
+            code: station.code.clone(),
+            name: station.name.clone(),
+            kind: station.kind,
+            org_name: station.org_name.clone(),
+            address: station.address.clone(),
+            location: station.location,
+            opening_hours: station.hours.as_str().to_owned(),
+            amenities: station.amenities.clone(),
+            status: station.status,
+            json_head: json_head.into_boxed_str(),
+            json_tail: json_tail.into_boxed_str(),
+        }
+    }
+
+    /// The prepared JSON before `"location"`.
+    pub fn json_head(&self) -> &str {
+        &self.json_head
+    }
+
+    /// The prepared JSON after `"location"`, ending with a comma.
+    pub fn json_tail(&self) -> &str {
+        &self.json_tail
+    }
 }
 
 pub fn indexed(station: &Station) -> IndexedStation {
@@ -40,18 +112,18 @@ impl StationSearch {
     /// Builds the index from every station in the store.
     pub async fn load(store: &Arc<dyn Store>) -> Result<Self, StoreError> {
         let mut all = Vec::new();
-        let mut records = HashMap::new();
+        let mut summaries = HashMap::new();
         let mut seq = 0;
         loop {
             let batch = store.stations_changed_since(seq, BATCH).await?;
             let Some(last) = batch.last() else { break };
             seq = last.change_seq;
             all.extend(batch.iter().map(indexed));
-            records.extend(batch.into_iter().map(|s| (s.id, Arc::new(s))));
+            summaries.extend(batch.iter().map(|s| (s.id, Arc::new(StationSummary::of(s)))));
         }
         Ok(Self {
             index: RwLock::new(StationIndex::build(all)),
-            records: RwLock::new(records),
+            summaries: RwLock::new(summaries),
             applied_seq: AtomicI64::new(seq),
         })
     }
@@ -67,8 +139,24 @@ impl StationSearch {
     }
 
     /// The latest version of a station this server knows.
-    pub fn record(&self, id: i64) -> Option<Arc<Station>> {
-        self.records.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&id).cloned()
+    pub fn summary(&self, id: i64) -> Option<Arc<StationSummary>> {
+        self.summaries.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(&id).cloned()
+    }
+
+    /// The summaries of several stations, in the order asked, under one lock;
+    /// a station this server does not know yet is loaded from the store.
+    pub async fn summaries(&self, store: &Arc<dyn Store>, ids: impl IntoIterator<Item = i64>) -> Result<Vec<Arc<StationSummary>>, StoreError> {
+        let ids: Vec<i64> = ids.into_iter().collect();
+        let mut found: Vec<Option<Arc<StationSummary>>> = {
+            let summaries = self.summaries.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            ids.iter().map(|id| summaries.get(id).cloned()).collect()
+        };
+        for (slot, id) in found.iter_mut().zip(&ids) {
+            if slot.is_none() {
+                *slot = Some(Arc::new(StationSummary::of(&store.get_station(*id).await?)));
+            }
+        }
+        Ok(found.into_iter().flatten().collect())
     }
 
     /// Applies one station version (after this server wrote it).
@@ -77,10 +165,10 @@ impl StationSearch {
             let mut index = self.index.write().unwrap_or_else(|poisoned| poisoned.into_inner());
             index.upsert(indexed(station));
         }
-        let mut records = self.records.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let newer = records.get(&station.id).is_none_or(|known| known.change_seq <= station.change_seq);
+        let mut summaries = self.summaries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let newer = summaries.get(&station.id).is_none_or(|known| known.change_seq <= station.change_seq);
         if newer {
-            records.insert(station.id, Arc::new(station.clone()));
+            summaries.insert(station.id, Arc::new(StationSummary::of(station)));
         }
     }
 
@@ -98,8 +186,9 @@ impl StationSearch {
                 }
             }
             {
-                let mut records = self.records.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-                records.extend(batch.iter().map(|s| (s.id, Arc::new(s.clone()))));
+                let prepared: Vec<_> = batch.iter().map(|s| (s.id, Arc::new(StationSummary::of(s)))).collect();
+                let mut summaries = self.summaries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+                summaries.extend(prepared);
             }
             self.applied_seq.fetch_max(last.change_seq, Ordering::AcqRel);
             applied += batch.len();
