@@ -12,7 +12,6 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use waystation_domain::organisations::{OrgId, OrgKind};
 use waystation_domain::people::{Role, UserId};
-use waystation_storage::{NewSession, SignInMethod};
 
 /// Who calls: nobody, or someone holding one role on province A.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,14 +79,7 @@ impl World {
     /// A fresh open station owned by a fresh city in the scope's province.
     async fn station(&self, scope: Scope) -> i64 {
         let city = self.city(scope).await;
-        let form: waystation_web::stations::StationForm = serde_json::from_value(station_body(city)).unwrap();
-        let input = form.validate().unwrap();
-        self.server
-            .store
-            .create_station(None, input, waystation_domain::stations::StationStatus::Open, "test")
-            .await
-            .unwrap()
-            .id
+        self.server.station(station_body(city), waystation_domain::stations::StationStatus::Open).await.id
     }
 
     /// A fresh bookable room at a fresh station in the scope.
@@ -133,27 +125,10 @@ impl World {
 
     /// A client signed in as `who` through a session minted in the store.
     async fn client(&self, who: Who) -> Client {
-        let mut client = self.server.client();
-        if let Who::Holder(role) = who {
-            let user = self.holders.iter().find(|(r, _)| *r == role).unwrap().1;
-            let token = format!("{:064x}", self.next() as u128 + 1_000_000);
-            let now = Utc::now();
-            self.server
-                .store
-                .create_session(NewSession {
-                    token_hash: waystation_web::session::token_hash(&token),
-                    user_id: user,
-                    method: SignInMethod::Code,
-                    created_at: now,
-                    expires_at: now + TimeDelta::days(1),
-                    ip: None,
-                    user_agent: None,
-                })
-                .await
-                .unwrap();
-            client.token = Some(token);
+        match who {
+            Who::Holder(role) => self.server.signed_in_as(self.holders.iter().find(|(r, _)| *r == role).unwrap().1).await,
+            Who::Anonymous => self.server.client(),
         }
-        client
     }
 }
 
