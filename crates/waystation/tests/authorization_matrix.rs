@@ -248,6 +248,12 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
             (m, format!("/api/v1/reservations/{}/cancel", world.reservation(scope).await), Some(json!({"reason": "场地维修"})))
         }
         ("GET", "/api/v1/stations/{id}/qr.svg") => (m, format!("/api/v1/stations/{}/qr.svg", world.station(scope).await), None),
+        ("GET", "/api/v1/stations/{id}/qr.png") => (m, format!("/api/v1/stations/{}/qr.png", world.station(scope).await), None),
+        ("GET", "/api/v1/stations/{id}/qr.pdf") => (m, format!("/api/v1/stations/{}/qr.pdf", world.station(scope).await), None),
+        ("GET", "/api/v1/orgs/{id}/stations/qr.pdf") => {
+            world.station(scope).await;
+            (m, format!("/api/v1/orgs/{}/stations/qr.pdf", world.province(scope)), None)
+        }
         ("POST", "/api/v1/stations/{id}/visits") => {
             let station = world.station(scope).await;
             let code = world.server.store.get_station(station).await.unwrap().code.as_str().to_owned();
@@ -343,6 +349,10 @@ fn routes() -> Vec<Route> {
         // Someone else's booking: only staff may cancel it (its booker is tested in station_use.rs).
         r(Method::POST, "/api/v1/reservations/{id}/cancel", Roles(STATION_STAFF), true),
         r(Method::GET, "/api/v1/stations/{id}/qr.svg", Everyone, true),
+        // Printable QR codes: anyone prints a listed station's; an organisation's sheets are for its station staff.
+        r(Method::GET, "/api/v1/stations/{id}/qr.png", Everyone, true),
+        r(Method::GET, "/api/v1/stations/{id}/qr.pdf", Everyone, true),
+        r(Method::GET, "/api/v1/orgs/{id}/stations/qr.pdf", Roles(STATION_STAFF), true),
         r(Method::POST, "/api/v1/stations/{id}/visits", SignedIn, false),
         r(Method::GET, "/api/v1/stations/{id}/stats", Everyone, true),
         r(Method::GET, "/api/v1/stations/{id}/reviews", Everyone, true),
