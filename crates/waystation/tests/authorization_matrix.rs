@@ -12,7 +12,6 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use waystation_domain::organisations::{OrgId, OrgKind};
 use waystation_domain::people::{Role, UserId};
-use waystation_storage::{NewSession, SignInMethod};
 
 /// Who calls: nobody, or someone holding one role on province A.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,14 +79,7 @@ impl World {
     /// A fresh open station owned by a fresh city in the scope's province.
     async fn station(&self, scope: Scope) -> i64 {
         let city = self.city(scope).await;
-        let form: waystation_web::stations::StationForm = serde_json::from_value(station_body(city)).unwrap();
-        let input = form.validate().unwrap();
-        self.server
-            .store
-            .create_station(None, input, waystation_domain::stations::StationStatus::Open, "test")
-            .await
-            .unwrap()
-            .id
+        self.server.station(station_body(city), waystation_domain::stations::StationStatus::Open).await.id
     }
 
     /// A fresh bookable room at a fresh station in the scope.
@@ -133,27 +125,10 @@ impl World {
 
     /// A client signed in as `who` through a session minted in the store.
     async fn client(&self, who: Who) -> Client {
-        let mut client = self.server.client();
-        if let Who::Holder(role) = who {
-            let user = self.holders.iter().find(|(r, _)| *r == role).unwrap().1;
-            let token = format!("{:064x}", self.next() as u128 + 1_000_000);
-            let now = Utc::now();
-            self.server
-                .store
-                .create_session(NewSession {
-                    token_hash: waystation_web::session::token_hash(&token),
-                    user_id: user,
-                    method: SignInMethod::Code,
-                    created_at: now,
-                    expires_at: now + TimeDelta::days(1),
-                    ip: None,
-                    user_agent: None,
-                })
-                .await
-                .unwrap();
-            client.token = Some(token);
+        match who {
+            Who::Holder(role) => self.server.signed_in_as(self.holders.iter().find(|(r, _)| *r == role).unwrap().1).await,
+            Who::Anonymous => self.server.client(),
         }
-        client
     }
 }
 
@@ -273,6 +248,12 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
             (m, format!("/api/v1/reservations/{}/cancel", world.reservation(scope).await), Some(json!({"reason": "场地维修"})))
         }
         ("GET", "/api/v1/stations/{id}/qr.svg") => (m, format!("/api/v1/stations/{}/qr.svg", world.station(scope).await), None),
+        ("GET", "/api/v1/stations/{id}/qr.png") => (m, format!("/api/v1/stations/{}/qr.png", world.station(scope).await), None),
+        ("GET", "/api/v1/stations/{id}/qr.pdf") => (m, format!("/api/v1/stations/{}/qr.pdf", world.station(scope).await), None),
+        ("GET", "/api/v1/orgs/{id}/stations/qr.pdf") => {
+            world.station(scope).await;
+            (m, format!("/api/v1/orgs/{}/stations/qr.pdf", world.province(scope)), None)
+        }
         ("POST", "/api/v1/stations/{id}/visits") => {
             let station = world.station(scope).await;
             let code = world.server.store.get_station(station).await.unwrap().code.as_str().to_owned();
@@ -368,6 +349,10 @@ fn routes() -> Vec<Route> {
         // Someone else's booking: only staff may cancel it (its booker is tested in station_use.rs).
         r(Method::POST, "/api/v1/reservations/{id}/cancel", Roles(STATION_STAFF), true),
         r(Method::GET, "/api/v1/stations/{id}/qr.svg", Everyone, true),
+        // Printable QR codes: anyone prints a listed station's; an organisation's sheets are for its station staff.
+        r(Method::GET, "/api/v1/stations/{id}/qr.png", Everyone, true),
+        r(Method::GET, "/api/v1/stations/{id}/qr.pdf", Everyone, true),
+        r(Method::GET, "/api/v1/orgs/{id}/stations/qr.pdf", Roles(STATION_STAFF), true),
         r(Method::POST, "/api/v1/stations/{id}/visits", SignedIn, false),
         r(Method::GET, "/api/v1/stations/{id}/stats", Everyone, true),
         r(Method::GET, "/api/v1/stations/{id}/reviews", Everyone, true),

@@ -11,7 +11,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use waystation_domain::organisations::OrgKind;
 use waystation_domain::people::{PersonName, PhoneNumber, Role, UserId};
-use waystation_storage::{NewSession, NewUser, SignInMethod};
+use waystation_storage::NewUser;
 
 struct Place {
     server: TestServer,
@@ -29,16 +29,11 @@ impl Place {
         let national = server.org(None, OrgKind::National, "全国").await;
         let province = server.org(Some(national.id), OrgKind::Province, "甲省").await;
         let city = server.org(Some(province.id), OrgKind::City, "甲市").await;
-        let form: waystation_web::stations::StationForm = serde_json::from_value(json!({
+        let form = json!({
             "name": "解放碑驿站", "kind": "union_station", "org_id": city.id, "address": "解放碑步行街 1 号",
             "location": {"lat": 29.557, "lng": 106.577}, "opening_hours": "Mo-Su 07:00-22:00"
-        }))
-        .unwrap();
-        let station = server
-            .store
-            .create_station(None, form.validate().unwrap(), waystation_domain::stations::StationStatus::Open, "test")
-            .await
-            .unwrap();
+        });
+        let station = server.station(form, waystation_domain::stations::StationStatus::Open).await;
         let manager_id = server.person("13800000201", Role::StationManager, city.id).await;
         let admin_id = server.person("13800000202", Role::OrgAdmin, province.id).await;
         let mut place = Self {
@@ -56,24 +51,7 @@ impl Place {
 
     /// A client signed in through a session minted in the store.
     async fn session(&self, user: UserId) -> Client {
-        let token = format!("{:064x}", user as u128 * 7919 + 12345);
-        let now = Utc::now();
-        self.server
-            .store
-            .create_session(NewSession {
-                token_hash: waystation_web::session::token_hash(&token),
-                user_id: user,
-                method: SignInMethod::Code,
-                created_at: now,
-                expires_at: now + TimeDelta::days(1),
-                ip: None,
-                user_agent: None,
-            })
-            .await
-            .unwrap();
-        let mut client = self.server.client();
-        client.token = Some(token);
-        client
+        self.server.signed_in_as(user).await
     }
 
     /// A new worker account (no roles: anyone signed in), optionally named.

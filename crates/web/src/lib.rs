@@ -191,6 +191,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(stations::using::api_decline_reservation))
         .routes(routes!(stations::using::api_cancel_reservation))
         .routes(routes!(stations::using::api_qr))
+        // Printable QR codes: PNG, the PDF sheet, an organisation's sheets in one PDF.
+        .routes(routes!(stations::qr_print::api_qr_png))
+        .routes(routes!(stations::qr_print::api_qr_pdf))
+        .routes(routes!(stations::qr_print::api_org_qr_pdf))
         .routes(routes!(stations::using::api_visit))
         .routes(routes!(stations::using::api_stats))
         .routes(routes!(stations::using::api_reviews, stations::using::api_post_review))

@@ -142,6 +142,33 @@ impl TestServer {
         user.id
     }
 
+    /// A station made from the JSON of a station form (as the API takes it), in `status`.
+    pub async fn station(&self, form: Value, status: waystation_domain::stations::StationStatus) -> waystation_storage::Station {
+        let form: waystation_web::stations::StationForm = serde_json::from_value(form).unwrap();
+        self.store.create_station(None, form.validate().unwrap(), status, "test").await.unwrap()
+    }
+
+    /// A client signed in as `user` through a session minted in the store (no code round trip).
+    pub async fn signed_in_as(&self, user: i64) -> Client {
+        let token = format!("{:032x}{:032x}", rand::random::<u128>(), rand::random::<u128>());
+        let now = chrono::Utc::now();
+        self.store
+            .create_session(waystation_storage::NewSession {
+                token_hash: waystation_web::session::token_hash(&token),
+                user_id: user,
+                method: waystation_storage::SignInMethod::Code,
+                created_at: now,
+                expires_at: now + chrono::TimeDelta::days(1),
+                ip: None,
+                user_agent: None,
+            })
+            .await
+            .unwrap();
+        let mut client = self.client();
+        client.token = Some(token);
+        client
+    }
+
     pub async fn audit_head(&self) -> i64 {
         self.store.audit_head().await.unwrap().0
     }

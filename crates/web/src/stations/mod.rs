@@ -4,6 +4,7 @@
 pub mod api;
 pub mod coverage;
 pub mod pages;
+pub mod qr_print;
 pub mod search;
 pub mod transfer;
 pub mod using;

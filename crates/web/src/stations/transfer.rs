@@ -272,14 +272,20 @@ pub async fn import(
 
 /// Every station of a listing, following cursors to the end.
 pub async fn all_stations(store: &dyn Store, filter: &StationListFilter) -> Result<Vec<Station>, ApiError> {
+    first_stations(store, filter, usize::MAX).await
+}
+
+/// The stations of a listing, following cursors until at least `wanted` are
+/// read (a whole page more at most) or the listing ends.
+pub async fn first_stations(store: &dyn Store, filter: &StationListFilter, wanted: usize) -> Result<Vec<Station>, ApiError> {
     let mut all = Vec::new();
     let mut page = waystation_domain::pagination::PageRequest { after: None, limit: waystation_domain::pagination::MAX_LIMIT };
     loop {
         let fetched = store.list_stations(filter, page).await?;
         all.extend(fetched.items);
         match fetched.next_cursor {
-            Some(cursor) => page = waystation_domain::pagination::PageRequest::parse(Some(&cursor), Some(page.limit))?,
-            None => return Ok(all),
+            Some(cursor) if all.len() < wanted => page = waystation_domain::pagination::PageRequest::parse(Some(&cursor), Some(page.limit))?,
+            _ => return Ok(all),
         }
     }
 }

@@ -36,7 +36,7 @@ use crate::AppState;
 
 /// The station, if the caller may see it: listed ones for everyone, planned
 /// and retired ones for staff of its organisation (the station API's rule).
-async fn visible_station(state: &AppState, id: i64, user: Option<&CurrentUser>) -> Result<Station, ApiError> {
+pub(super) async fn visible_station(state: &AppState, id: i64, user: Option<&CurrentUser>) -> Result<Station, ApiError> {
     let station = state.store.get_station(id).await?;
     let staff = user.is_some_and(|u| u.require(Action::ViewStationRecords, &station.org_path).is_ok());
     if station.status.is_listed() || staff {
@@ -324,7 +324,7 @@ pub async fn api_cancel_reservation(State(state): State<AppState>, user: Current
 
 /// `scheme://host` of the request, as the phone that scans the code will reach
 /// it: the Host header, and `X-Forwarded-Proto` behind a proxy.
-fn public_origin(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
+pub(super) fn public_origin(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::trim).unwrap_or("");
     let host_ok = !host.is_empty()
         && host.len() <= 255
@@ -735,6 +735,8 @@ async fn visit_submit(
 struct PosterPage {
     lang: &'static str,
     tr: Tr,
+    /// The station, for the links to its PNG and PDF.
+    id: i64,
     name: String,
     code: String,
     address: String,
@@ -753,7 +755,7 @@ async fn poster_page(State(state): State<AppState>, lang: Lang, MaybeUser(user):
         Some(start) => svg[start..].to_owned(),
         None => svg,
     };
-    let page = PosterPage { lang: lang.code(), tr: Tr(lang), name: station.name, code: station.code.as_str().to_owned(), address: station.address, qr, url };
+    let page = PosterPage { lang: lang.code(), tr: Tr(lang), id: station.id, name: station.name, code: station.code.as_str().to_owned(), address: station.address, qr, url };
     let html = page.render().map_err(|e| ApiError::internal(&e))?;
     Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
 }
