@@ -95,6 +95,27 @@ async fn orgs_for(state: &AppState, user: &CurrentUser, action: Action) -> Resul
     Ok(rows)
 }
 
+/// The same organisations as choices of a `<select>`, indented by depth.
+async fn org_choices(state: &AppState, user: &CurrentUser, action: Action, chosen: Option<OrgId>) -> Result<Vec<Choice>, ApiError> {
+    Ok(orgs_for(state, user, action)
+        .await?
+        .into_iter()
+        .map(|row| Choice { selected: Some(row.org.id) == chosen, value: row.org.id.to_string(), label: format!("{}{}", "\u{3000}".repeat(row.depth), row.org.name) })
+        .collect())
+}
+
+/// The organisation a page is asked about (`?org=`), else the caller's first
+/// with station records; the caller's right to it is checked by the service.
+fn asked_org(user: &CurrentUser, asked: Option<&str>) -> Result<OrgId, ApiError> {
+    let Some(first_root) = user.caller.scope_roots(Action::ViewStationRecords).first().map(|g| g.org_id) else {
+        return Err(ApiError::forbidden());
+    };
+    match asked.map(str::trim).filter(|o| !o.is_empty()) {
+        Some(text) => text.parse().map_err(|_| ApiError::not_found("org_not_found")),
+        None => Ok(first_root),
+    }
+}
+
 fn status_label(tr: Tr, status: StationStatus) -> &'static str {
     tr.get(&format!("station_status.{}", status.as_str()))
 }
@@ -162,12 +183,7 @@ async fn list_page(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
     let tr = Tr(lang);
-    let roots = user.caller.scope_roots(Action::ViewStationRecords);
-    let Some(first_root) = roots.first() else { return Err(ApiError::forbidden()) };
-    let org_id: OrgId = match query.org.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-        Some(text) => text.parse().map_err(|_| ApiError::not_found("org_not_found"))?,
-        None => first_root.org_id,
-    };
+    let org_id = asked_org(&user, query.org.as_deref())?;
     let org = state.store.get_org(org_id).await?;
     user.require(Action::ViewStationRecords, &org.path)?;
     let mut errors = super::FieldErrors::default();
@@ -207,11 +223,7 @@ async fn list_page(
         format!("/console/stations?{}", params.join("&"))
     };
     let next = found.next_cursor.as_deref().map(filters);
-    let orgs = orgs_for(&state, &user, Action::ViewStationRecords)
-        .await?
-        .into_iter()
-        .map(|row| Choice { selected: row.org.id == org.id, value: row.org.id.to_string(), label: format!("{}{}", "\u{3000}".repeat(row.depth), row.org.name) })
-        .collect();
+    let orgs = org_choices(&state, &user, Action::ViewStationRecords, Some(org.id)).await?;
     let statuses = StationStatus::ALL
         .into_iter()
         .map(|s| Choice { value: s.as_str().to_owned(), label: status_label(tr, s).to_owned(), selected: status == Some(s) })
@@ -311,7 +323,7 @@ impl FormInput {
             manager_name: station.manager_name.clone().unwrap_or_default(),
             manager_phone: station.manager_phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default(),
             rules: station.rules.clone(),
-            six_haves: six_values(&station.six_haves).into_iter().filter(|(_, met)| *met).map(|(k, _)| k.to_owned()).collect(),
+            six_haves: super::pages::six_items(&station.six_haves).into_iter().filter(|(_, met)| *met).map(|(k, _)| k.to_owned()).collect(),
             external_id: station.external_id.clone().unwrap_or_default(),
             status: station.status.as_str().to_owned(),
         }
@@ -368,17 +380,6 @@ impl FormInput {
     }
 }
 
-fn six_values(six: &SixHaves) -> [(&'static str, bool); 6] {
-    [
-        ("signage", six.signage),
-        ("layout", six.layout),
-        ("facilities", six.facilities),
-        ("services", six.services),
-        ("rules", six.rules),
-        ("map_info", six.map_info),
-    ]
-}
-
 /// One amenity on the form: ticked, and its count when counted.
 pub struct AmenityField {
     pub name: &'static str,
@@ -415,7 +416,11 @@ impl FormErrors {
             }
             fields.push((field.clone(), text));
         }
-        let summary = Some(message(if error.fields.is_empty() { error.code } else { "invalid_input" }, lang));
+        let summary = Some(match error.fields.as_slice() {
+            [] => message(error.code, lang),
+            [(_, code)] => message(code, lang),
+            _ => message("invalid_input", lang),
+        });
         FormErrors { fields, summary }
     }
 
@@ -831,7 +836,7 @@ async fn import_page(State(state): State<AppState>, lang: Lang, csrf: CsrfToken,
     if user.caller.scope_roots(Action::ManageStations).is_empty() {
         return Err(ApiError::forbidden());
     }
-    let orgs = import_orgs(&state, &user, None).await?;
+    let orgs = org_choices(&state, &user, Action::ManageStations, None).await?;
     Ok(render(ImportPage {
         shell: shell(lang, &csrf, "/console/stations/import", &user, &Outcome::default()),
         orgs,
@@ -840,14 +845,6 @@ async fn import_page(State(state): State<AppState>, lang: Lang, csrf: CsrfToken,
         mode: "check".to_owned(),
         file_name: String::new(),
     }))
-}
-
-async fn import_orgs(state: &AppState, user: &CurrentUser, chosen: Option<OrgId>) -> Result<Vec<Choice>, ApiError> {
-    Ok(orgs_for(state, user, Action::ManageStations)
-        .await?
-        .into_iter()
-        .map(|row| Choice { selected: Some(row.org.id) == chosen, value: row.org.id.to_string(), label: format!("{}{}", "\u{3000}".repeat(row.depth), row.org.name) })
-        .collect())
 }
 
 /// The caller acting for one organisation only: their grants that cover it,
@@ -912,7 +909,7 @@ async fn import_post(State(state): State<AppState>, lang: Lang, csrf: CsrfToken,
     let org_id: OrgId = upload.org_id.trim().parse().map_err(|_| ApiError::from(waystation_domain::Invalid::field("org_id", "org_not_found")))?;
     let org = state.store.get_org(org_id).await.map_err(|_| ApiError::from(waystation_domain::Invalid::field("org_id", "org_not_found")))?;
     user.require(Action::ManageStations, &org.path)?;
-    let orgs = import_orgs(&state, &user, Some(org.id)).await?;
+    let orgs = org_choices(&state, &user, Action::ManageStations, Some(org.id)).await?;
     let page = |report, carried, error: Option<ApiError>, mode: &str, file_name: &str| {
         let mut shell = shell(lang, &csrf, "/console/stations/import", &user, &Outcome::default());
         if let Some(error) = &error {
@@ -1012,12 +1009,7 @@ async fn coverage_page(
     ApiQuery(query): ApiQuery<CoverageQuery>,
 ) -> Result<Response, ApiError> {
     let tr = Tr(lang);
-    let roots = user.caller.scope_roots(Action::ViewStationRecords);
-    let Some(first_root) = roots.first() else { return Err(ApiError::forbidden()) };
-    let org_id: OrgId = match query.org.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-        Some(text) => text.parse().map_err(|_| ApiError::not_found("org_not_found"))?,
-        None => first_root.org_id,
-    };
+    let org_id = asked_org(&user, query.org.as_deref())?;
     let days = match query.days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(text) => Some(text.parse::<i64>().map_err(|_| ApiError::from(waystation_domain::Invalid::field("days", "invalid_value")))?),
         None => None,
@@ -1037,11 +1029,7 @@ async fn coverage_page(
             severity: gap.severity,
         })
         .collect();
-    let orgs = orgs_for(&state, &user, Action::ViewStationRecords)
-        .await?
-        .into_iter()
-        .map(|row| Choice { selected: row.org.id == org_id, value: row.org.id.to_string(), label: format!("{}{}", "\u{3000}".repeat(row.depth), row.org.name) })
-        .collect();
+    let orgs = org_choices(&state, &user, Action::ViewStationRecords, Some(org_id)).await?;
     let day_choices = [7, 30, 90, 365]
         .into_iter()
         .map(|d| Choice { value: d.to_string(), label: tr.get("station_console.last_days").replace("{n}", &d.to_string()), selected: d == coverage.days })
