@@ -5,7 +5,9 @@
 // - app.js / app-style.css (renamed app.css by build.rs): every page;
 // - map.js and the map.css it imports (Leaflet's stylesheet and ours): the
 //   station pages. Leaflet's images (marker icons, layer switcher) come out as
-//   content-hashed files beside them, served under /assets/.
+//   content-hashed files beside them, served under /assets/;
+// - coverage.js (and coverage.css): the console's coverage map, drawing demand
+//   cells over the same tiles with map.js's datum shift.
 import { build } from "esbuild";
 
 const outdir = process.argv[2];
@@ -15,7 +17,7 @@ if (!outdir) {
 }
 
 await build({
-  entryPoints: { app: "src/app.js", "app-style": "src/app.css", map: "src/map.js" },
+  entryPoints: { app: "src/app.js", "app-style": "src/app.css", map: "src/map.js", coverage: "src/coverage.js" },
   bundle: true,
   minify: true,
   sourcemap: false,

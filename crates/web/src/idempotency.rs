@@ -13,7 +13,7 @@ use waystation_domain::idempotency::{request_fingerprint, IdempotencyKey};
 use waystation_storage::{IdempotencyStart, StoredResponse};
 
 use crate::error::ApiError;
-use crate::session::{body_limit, form_field, MaybeUser};
+use crate::session::{body_limit, posted_field, MaybeUser};
 use crate::AppState;
 
 pub const HEADER: &str = "idempotency-key";
@@ -35,7 +35,10 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     };
     let raw_key = match parts.headers.get(HEADER) {
         Some(value) => Some(value.to_str().unwrap_or("\u{0}").to_owned()),
-        None => form_field(&bytes, FORM_FIELD),
+        None => {
+            let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+            posted_field(content_type, &bytes, FORM_FIELD).await
+        }
     };
     let Some(raw_key) = raw_key else {
         return next.run(Request::from_parts(parts, Body::from(bytes))).await;

@@ -221,6 +221,8 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .merge(stations::pages::router())
         .merge(stations::using::router())
+        // The staff console for stations: records, import, coverage.
+        .merge(stations::console::router())
         .route("/healthz", get(observability::healthz))
         .route("/readyz", get(observability::readyz))
         .route("/metrics", get(observability::metrics_endpoint))

@@ -193,7 +193,7 @@ pub fn error_page(lang: Lang, error: &ApiError) -> Response {
 }
 
 /// Where to go after a form: back to `to`, with the outcome in the query.
-fn back(to: &str, outcome: Result<&str, ApiError>) -> Response {
+pub(crate) fn back(to: &str, outcome: Result<&str, ApiError>) -> Response {
     let url = match outcome {
         Ok(done) => format!("{to}?done={done}"),
         Err(error) if error.status == StatusCode::UNAUTHORIZED || error.status == StatusCode::INTERNAL_SERVER_ERROR => {
@@ -420,14 +420,14 @@ pub struct TreeRow {
 }
 
 /// Depth-first order of `orgs` (a subtree, in any order) below `root_depth`.
-fn tree_rows(mut orgs: Vec<Org>) -> Vec<TreeRow> {
+pub(crate) fn tree_rows(mut orgs: Vec<Org>) -> Vec<TreeRow> {
     orgs.sort_by(|a, b| a.path.ids().collect::<Vec<_>>().cmp(&b.path.ids().collect::<Vec<_>>()));
     let base = orgs.iter().map(|o| o.path.depth()).min().unwrap_or(1);
     orgs.into_iter().map(|org| TreeRow { depth: org.path.depth() - base, org }).collect()
 }
 
 /// At most this many organisations are drawn in one tree.
-const TREE_CAP: usize = 2000;
+pub(crate) const TREE_CAP: usize = 2000;
 
 #[derive(Template)]
 #[template(path = "console.html")]
@@ -435,6 +435,8 @@ struct ConsolePage {
     shell: Shell,
     rows: Vec<TreeRow>,
     truncated: bool,
+    /// The station console and the coverage view (station staff).
+    stations_link: bool,
 }
 
 async fn console(State(state): State<AppState>, lang: Lang, csrf: CsrfToken, user: CurrentUser, Query(flash): Query<Flash>) -> Result<Response, ApiError> {
@@ -449,7 +451,8 @@ async fn console(State(state): State<AppState>, lang: Lang, csrf: CsrfToken, use
         truncated |= subtree.len() >= TREE_CAP;
         rows.extend(tree_rows(subtree));
     }
-    Ok(render(ConsolePage { shell: Shell::new(lang, &csrf, "/console", Some(&user)).with_flash(&flash), rows, truncated }))
+    let stations_link = crate::stations::console::may_view_stations(&user);
+    Ok(render(ConsolePage { shell: Shell::new(lang, &csrf, "/console", Some(&user)).with_flash(&flash), rows, truncated, stations_link }))
 }
 
 #[derive(Template)]

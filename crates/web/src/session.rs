@@ -194,7 +194,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// The largest body a path accepts: station imports take whole files.
 pub fn body_limit(path: &str) -> usize {
-    if path == "/api/v1/stations/import" {
+    if path == "/api/v1/stations/import" || path == "/console/stations/import" {
         crate::stations::transfer::IMPORT_LIMIT
     } else {
         BODY_LIMIT
@@ -232,7 +232,7 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
             let Ok(bytes) = axum::body::to_bytes(body, body_limit(parts.uri.path())).await else {
                 return ApiError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "body_too_large").into_response();
             };
-            let field = form_field(&bytes, CSRF_FIELD);
+            let field = posted_field(content_type, &bytes, CSRF_FIELD).await;
             (field, Body::from(bytes))
         } else {
             (None, body)
@@ -254,6 +254,22 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         response.headers_mut().append(header::SET_COOKIE, set_cookie(&state, CSRF_COOKIE, &token, None));
     }
     response
+}
+
+/// The first value of a field in a posted form: URL-encoded, or
+/// `multipart/form-data` (a file upload; the hidden fields precede the file).
+pub async fn posted_field(content_type: &str, body: &[u8], name: &str) -> Option<String> {
+    if !content_type.starts_with("multipart/form-data") {
+        return form_field(body, name);
+    }
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let mut parts = multer::Multipart::new(Body::from(body.to_vec()).into_data_stream(), boundary);
+    while let Ok(Some(field)) = parts.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// The first value of a field in an `application/x-www-form-urlencoded` body.

@@ -75,7 +75,7 @@ function bd09FromGcj02(lat, lng) {
 }
 
 /** A WGS-84 [lat, lng] in the tiles' datum. */
-function fromWgs84([lat, lng], datum) {
+export function fromWgs84([lat, lng], datum) {
   if (datum === "wgs84" || !inChina(lat, lng)) return [lat, lng];
   const gcj = gcj02FromWgs84(lat, lng);
   return datum === "bd09" ? bd09FromGcj02(gcj[0], gcj[1]) : gcj;
@@ -83,7 +83,7 @@ function fromWgs84([lat, lng], datum) {
 
 // ---- shared helpers ----
 
-function escapeHtml(text) {
+export function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
@@ -107,7 +107,7 @@ function whenLoaded(run) {
  * Adds the tile layer once the page has loaded (so a tile server that does not
  * answer never holds the page up), and shows `note` while no tile could be loaded.
  */
-function addTiles(map, tiles, note) {
+export function addTiles(map, tiles, note) {
   whenLoaded(() => {
     const layer = L.tileLayer(tiles.url, { attribution: escapeHtml(tiles.attribution), maxZoom: 19 });
     let loaded = 0;

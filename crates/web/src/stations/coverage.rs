@@ -110,35 +110,49 @@ pub struct Coverage {
     pub worst: Vec<GapView>,
 }
 
-/// Where demand lies far from any station in service, for an organisation's area.
-#[utoipa::path(get, path = "/api/v1/stations/coverage", tag = "stations", params(CoverageParams),
-    responses((status = 200, body = Coverage), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn api_coverage(State(state): State<AppState>, user: CurrentUser, ApiQuery(q): ApiQuery<CoverageParams>) -> Result<Response, ApiError> {
-    let org = state.store.get_org(q.org).await.map_err(|_| ApiError::from(Invalid::field("org", "org_not_found")))?;
-    user.require(Action::ViewStationRecords, &org.path)?;
-    let mut errors = FieldErrors::default();
-    let days = q.days.unwrap_or(30);
-    if !(1..=365).contains(&days) {
-        errors.check::<()>(Err(Invalid::field("days", "invalid_value")));
-    }
-    let limit = q.limit.unwrap_or(20);
-    if !(1..=500).contains(&limit) {
-        errors.check::<()>(Err(Invalid::field("limit", "invalid_limit")));
-    }
-    let geojson = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("geojson") => true,
-        Some(_) => {
-            errors.check::<()>(Err(Invalid::field("format", "invalid_value")));
-            false
+/// What a coverage question asks, checked (every problem reported together).
+#[derive(Debug, Clone, Copy)]
+pub struct CoverageRequest {
+    pub days: i64,
+    pub limit: usize,
+    pub geojson: bool,
+}
+
+impl CoverageRequest {
+    pub fn parse(days: Option<i64>, limit: Option<usize>, format: Option<&str>) -> Result<Self, ApiError> {
+        let mut errors = FieldErrors::default();
+        let days = days.unwrap_or(30);
+        if !(1..=365).contains(&days) {
+            errors.check::<()>(Err(Invalid::field("days", "invalid_value")));
         }
-    };
-    errors.into_result()?;
+        let limit = limit.unwrap_or(20);
+        if !(1..=500).contains(&limit) {
+            errors.check::<()>(Err(Invalid::field("limit", "invalid_limit")));
+        }
+        let geojson = match format {
+            None | Some("json") => false,
+            Some("geojson") => true,
+            Some(_) => {
+                errors.check::<()>(Err(Invalid::field("format", "invalid_value")));
+                false
+            }
+        };
+        errors.into_result()?;
+        Ok(Self { days, limit, geojson })
+    }
+}
+
+/// The coverage of an organisation's area and its worst-served cells, worst
+/// first; the API and the console page both ask this.
+pub async fn coverage_of(state: &AppState, user: &CurrentUser, org: OrgId, request: CoverageRequest) -> Result<(Coverage, Vec<Gap>), ApiError> {
+    let org = state.store.get_org(org).await.map_err(|_| ApiError::from(Invalid::field("org", "org_not_found")))?;
+    user.require(Action::ViewStationRecords, &org.path)?;
+    let CoverageRequest { days, limit, .. } = request;
 
     // Make this server's latest counts part of the answer.
     state.demand.flush(&state.store).await?;
     let Some(bounds) = state.stations.read().bounds_within(&org.path) else {
-        return Ok(axum::Json(Coverage { days, cells: 0, demand: 0, served_share: 1.0, worst: Vec::new() }).into_response());
+        return Ok((Coverage { days, cells: 0, demand: 0, served_share: 1.0, worst: Vec::new() }, Vec::new()));
     };
     let margin = 0.2;
     let corner = |lat: f64, lng: f64| DemandCell::of(LatLng::new(lat.clamp(-90.0, 90.0), lng.clamp(-180.0, 180.0)).expect("clamped"));
@@ -170,28 +184,41 @@ pub async fn api_coverage(State(state): State<AppState>, user: CurrentUser, ApiQ
     let served: u64 = gaps.iter().filter(|g| g.nearest_m.is_some_and(|m| m <= SERVED_WITHIN_M)).map(|g| g.demand).sum();
     let count = gaps.len();
     let worst = worst_gaps(gaps, limit);
-    if geojson {
-        let features: Vec<serde_json::Value> = worst
-            .iter()
-            .map(|gap| {
-                let (s, w) = (f64::from(gap.cell.lat) / 100.0, f64::from(gap.cell.lng) / 100.0);
-                let (n, e) = (s + 0.01, w + 0.01);
-                serde_json::json!({
-                    "type": "Feature",
-                    "geometry": {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]},
-                    "properties": GapView::of(gap),
-                })
-            })
-            .collect();
-        let body = serde_json::json!({"type": "FeatureCollection", "features": features});
-        return Ok(([(header::CONTENT_TYPE, "application/geo+json")], body.to_string()).into_response());
-    }
-    Ok(axum::Json(Coverage {
+    let coverage = Coverage {
         days,
         cells: count,
         demand,
         served_share: if demand == 0 { 1.0 } else { (served as f64 / demand as f64 * 1000.0).round() / 1000.0 },
         worst: worst.iter().map(GapView::of).collect(),
-    })
-    .into_response())
+    };
+    Ok((coverage, worst))
+}
+
+/// The cells as a GeoJSON map layer: one square per cell, its figures as properties.
+pub fn gaps_geojson(worst: &[Gap]) -> serde_json::Value {
+    let features: Vec<serde_json::Value> = worst
+        .iter()
+        .map(|gap| {
+            let (s, w) = (f64::from(gap.cell.lat) / 100.0, f64::from(gap.cell.lng) / 100.0);
+            let (n, e) = (s + 0.01, w + 0.01);
+            serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]},
+                "properties": GapView::of(gap),
+            })
+        })
+        .collect();
+    serde_json::json!({"type": "FeatureCollection", "features": features})
+}
+
+/// Where demand lies far from any station in service, for an organisation's area.
+#[utoipa::path(get, path = "/api/v1/stations/coverage", tag = "stations", params(CoverageParams),
+    responses((status = 200, body = Coverage), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn api_coverage(State(state): State<AppState>, user: CurrentUser, ApiQuery(q): ApiQuery<CoverageParams>) -> Result<Response, ApiError> {
+    let request = CoverageRequest::parse(q.days, q.limit, q.format.as_deref())?;
+    let (coverage, worst) = coverage_of(&state, &user, q.org, request).await?;
+    if request.geojson {
+        return Ok(([(header::CONTENT_TYPE, "application/geo+json")], gaps_geojson(&worst).to_string()).into_response());
+    }
+    Ok(axum::Json(coverage).into_response())
 }

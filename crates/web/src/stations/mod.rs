@@ -2,6 +2,7 @@
 //! management by station managers and organisation admins.
 
 pub mod api;
+pub mod console;
 pub mod coverage;
 pub mod pages;
 pub mod qr_print;

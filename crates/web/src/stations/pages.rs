@@ -563,7 +563,7 @@ async fn station_page(
     }))
 }
 
-fn six_items(six: &SixHaves) -> [(&'static str, bool); 6] {
+pub(crate) fn six_items(six: &SixHaves) -> [(&'static str, bool); 6] {
     [
         ("signage", six.signage),
         ("layout", six.layout),
