@@ -7,6 +7,7 @@ pub mod pages;
 pub mod search;
 pub mod transfer;
 pub mod using;
+pub mod using_pages;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::Deserialize;
