@@ -631,14 +631,14 @@ async fn the_desk_decides_bookings_answers_feedback_and_admins_hide_reviews() {
 
     // Moderation at the desk is for admins of the organisation, with a reason.
     let (_, refused) = manager.submit(&format!("{desk}/reviews/{review}/hide"), &[("reason", "广告")]).await;
-    assert!(refused.contains("error=forbidden"), "{refused}");
+    assert!(refused.ends_with("&error=forbidden"), "{refused}");
     let admin = Browser::of(&place.admin).await;
     let (_, html) = admin.page(&desk).await;
     assert!(html.contains(r#"data-testid="hide""#));
     let (_, no_reason) = admin.submit(&format!("{desk}/reviews/{review}/hide"), &[("reason", "")]).await;
-    assert!(no_reason.contains("error=reason_required"));
+    assert!(no_reason.ends_with("&error=reason_required"), "{no_reason}");
     let (_, hidden) = admin.submit(&format!("{desk}/reviews/{review}/hide"), &[("reason", "广告")]).await;
-    assert!(hidden.contains("done=station_use.hidden"), "{hidden}");
+    assert!(hidden.starts_with(&desk) && hidden.ends_with("&done=station_use.hidden"), "{hidden}");
     let (_, public) = Browser::of(&place.server.client()).await.page(&format!("/stations/{station}")).await;
     assert!(!public.contains("加微信领红包"), "gone from the public page");
     let (_, theirs) = Browser::of(&worker).await.page(&format!("/stations/{station}")).await;
@@ -668,4 +668,34 @@ async fn only_the_stations_staff_reach_its_desk() {
     assert_eq!(place.audit_head().await, head);
     let (status, _) = Browser::of(&place.manager).await.page("/console/stations/999999/desk").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_demo_gives_changsha_and_yuzhong_stations_rooms_reviews_and_answered_feedback() {
+    let server = TestServer::start().await;
+    let summary = waystation::demo::load(&server.store).await.unwrap();
+    assert_eq!((summary.using.rooms, summary.using.reviews, summary.using.feedback), (10, 10, 2));
+    let anyone = server.client();
+    let find = |q: &str| format!("/api/v1/stations?q={q}&status=open&limit=200");
+    let jiefangbei = anyone.get(&find("解放碑户外劳动者服务站")).await.body["items"][0]["id"].as_i64().unwrap();
+    let rooms = anyone.get(&format!("/api/v1/stations/{jiefangbei}/resources")).await;
+    let names: Vec<&str> = rooms.body["items"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["职工活动室", "户外劳动者会议室"]);
+    let reviews = anyone.get(&format!("/api/v1/stations/{jiefangbei}/reviews")).await;
+    assert_eq!(reviews.body["summary"]["count"], 3);
+    let answered = anyone.get(&format!("/api/v1/stations/{jiefangbei}/feedback/public")).await;
+    assert!(answered.body["items"][0]["answer"].as_str().unwrap().contains("23:00"));
+
+    // The Changsha rooms are managed by the demo station manager.
+    let manager = server.sign_in("13800000005").await;
+    let sites = anyone.get(&find("物流站点骑士驿站")).await.body["items"].as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    let mut with_rooms = 0;
+    for id in sites {
+        if !anyone.get(&format!("/api/v1/stations/{id}/resources")).await.body["items"].as_array().unwrap().is_empty() {
+            with_rooms += 1;
+            let desk = manager.get(&format!("/console/stations/{id}/desk")).await;
+            assert_eq!(desk.status, StatusCode::OK, "刘洋 opens the desk of station {id}");
+        }
+    }
+    assert_eq!(with_rooms, 4);
 }

@@ -734,7 +734,7 @@ async fn desk_moderate(
         using::moderate_review(&state, &user, review_id, hide).await
     }
     .await;
-    back(&format!("{}#reviews", form.back_to(id)), outcome.map(|_| done))
+    back(&form.back_to(id), outcome.map(|_| done))
 }
 
 async fn desk_answer(State(state): State<AppState>, user: CurrentUser, ApiPath((id, fid)): ApiPath<(i64, i64)>, ApiForm(form): ApiForm<DeskForm>) -> Response {
