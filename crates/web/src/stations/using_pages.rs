@@ -340,25 +340,48 @@ async fn send_feedback(State(state): State<AppState>, user: CurrentUser, ApiPath
 
 // ---- my bookings and feedback ----
 
-pub struct MyReservationRow {
+/// A booking in a list: the worker's own, or the desk's.
+pub struct BookingRow {
     pub id: i64,
     pub station_id: i64,
     pub station: String,
     pub room: String,
     pub when: String,
+    /// For staff: the booker's name (the masked phone without one).
+    pub booker: String,
     pub people: u32,
     pub note: String,
     pub status: &'static str,
     pub status_label: &'static str,
     pub reason: String,
+    /// Staff may confirm or decline it.
+    pub can_decide: bool,
     pub can_cancel: bool,
+}
+
+fn booking_row(tr: Tr, r: Reservation, station: String, can_cancel: bool) -> BookingRow {
+    BookingRow {
+        id: r.id,
+        station_id: r.station_id,
+        station,
+        when: span_text(&r),
+        booker: person(r.user_name.as_ref(), &r.user_phone),
+        can_decide: r.status == ReservationStatus::Requested,
+        can_cancel,
+        status: r.status.as_str(),
+        status_label: status_label(tr, r.status),
+        room: r.resource_name,
+        people: r.people,
+        note: r.note,
+        reason: r.reason.unwrap_or_default(),
+    }
 }
 
 #[derive(Template)]
 #[template(path = "account_reservations.html")]
 struct MyReservationsPage {
     shell: Shell,
-    rows: Vec<MyReservationRow>,
+    rows: Vec<BookingRow>,
     next: Option<String>,
 }
 
@@ -385,19 +408,8 @@ async fn my_reservations(
     let now = now_in_china();
     let mut rows = Vec::with_capacity(page.items.len());
     for r in page.items {
-        rows.push(MyReservationRow {
-            id: r.id,
-            station_id: r.station_id,
-            station: station_name(&state, r.station_id).await?,
-            when: span_text(&r),
-            can_cancel: cancellable(&r, now),
-            status: r.status.as_str(),
-            status_label: status_label(tr, r.status),
-            room: r.resource_name,
-            people: r.people,
-            note: r.note,
-            reason: r.reason.unwrap_or_default(),
-        });
+        let (station, can_cancel) = (station_name(&state, r.station_id).await?, cancellable(&r, now));
+        rows.push(booking_row(tr, r, station, can_cancel));
     }
     Ok(render(MyReservationsPage {
         shell: Shell::new(lang, &csrf, "/account/reservations", Some(&user)).with_flash(&flash),
@@ -505,20 +517,6 @@ pub struct DeskResource {
     pub retired: bool,
 }
 
-pub struct DeskReservation {
-    pub id: i64,
-    pub when: String,
-    pub room: String,
-    pub booker: String,
-    pub people: u32,
-    pub note: String,
-    pub status: &'static str,
-    pub status_label: &'static str,
-    pub reason: String,
-    pub can_decide: bool,
-    pub can_cancel: bool,
-}
-
 pub struct DeskFeedback {
     pub id: i64,
     pub from: String,
@@ -540,7 +538,7 @@ struct DeskPage {
     prev: String,
     next: String,
     resources: Vec<DeskResource>,
-    reservations: Vec<DeskReservation>,
+    reservations: Vec<BookingRow>,
     review_count: i64,
     average: Option<String>,
     reviews: Vec<ReviewRow>,
@@ -592,18 +590,10 @@ async fn desk(
     let now = now_in_china();
     let reservations = bookings
         .into_iter()
-        .map(|r| DeskReservation {
-            id: r.id,
-            when: span_text(&r),
-            booker: person(r.user_name.as_ref(), &r.user_phone),
-            can_decide: r.status == ReservationStatus::Requested,
-            can_cancel: r.status == ReservationStatus::Confirmed && r.slot.end() > now,
-            status: r.status.as_str(),
-            status_label: status_label(tr, r.status),
-            room: r.resource_name,
-            people: r.people,
-            note: r.note,
-            reason: r.reason.unwrap_or_default(),
+        .map(|r| {
+            // Staff cancel confirmed bookings (with a reason) until they end; requested ones they decline.
+            let can_cancel = r.status == ReservationStatus::Confirmed && r.slot.end() > now;
+            booking_row(tr, r, station.name.clone(), can_cancel)
         })
         .collect();
     let summary = state.store.review_summary(id).await?;
