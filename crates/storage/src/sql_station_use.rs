@@ -510,6 +510,26 @@ macro_rules! impl_station_use_sql {
                 let items = rows.iter().map(feedback_from_row).collect::<StoreResult<Vec<_>>>()?;
                 Ok(Page::from_fetched(items, page, |f| f.id))
             }
+
+            async fn review_of_user(&self, station_id: i64, user: UserId) -> StoreResult<Option<Review>> {
+                let sql = format!("{REVIEW_SELECT} WHERE v.station_id = $1 AND v.user_id = $2");
+                let row = sqlx::query(&sql).bind(station_id).bind(user).fetch_optional(&self.pool).await?;
+                row.as_ref().map(review_from_row).transpose()
+            }
+
+            async fn unanswered_feedback_of_station(&self, station_id: i64, page: PageRequest) -> StoreResult<Page<Feedback>> {
+                let sql = format!(
+                    "{FEEDBACK_SELECT} WHERE f.station_id = $1 AND f.answer IS NULL AND f.id > $2 ORDER BY f.id LIMIT $3"
+                );
+                let rows = sqlx::query(&sql)
+                    .bind(station_id)
+                    .bind(page.after.unwrap_or(0))
+                    .bind(page.fetch_limit())
+                    .fetch_all(&self.pool)
+                    .await?;
+                let items = rows.iter().map(feedback_from_row).collect::<StoreResult<Vec<_>>>()?;
+                Ok(Page::from_fetched(items, page, |f| f.id))
+            }
         }
     };
 }

@@ -151,4 +151,10 @@ pub trait StationUseStore: Send + Sync {
     /// Newest first: a station's feedback; `answered_only` for the public.
     async fn feedback_of_station(&self, station_id: i64, answered_only: bool, page: PageRequest) -> StoreResult<Page<Feedback>>;
     async fn feedback_of_user(&self, user: UserId, page: PageRequest) -> StoreResult<Page<Feedback>>;
+
+    // For the pages: a worker's own review, the manager's queue.
+    /// The user's review of the station, hidden or not.
+    async fn review_of_user(&self, station_id: i64, user: UserId) -> StoreResult<Option<Review>>;
+    /// A station's feedback still waiting for an answer, oldest first (the queue).
+    async fn unanswered_feedback_of_station(&self, station_id: i64, page: PageRequest) -> StoreResult<Page<Feedback>>;
 }

@@ -404,3 +404,276 @@ async fn feedback_is_answered_by_the_manager_and_shown_without_names() {
     assert_eq!(public.body["items"][0]["answer"], "已修好热水器，24 小时供应");
     assert!(!public.text.contains("赵") && !public.text.contains("1390000") && !public.text.contains("user_id"), "texts only");
 }
+
+// ---- the pages: station page forms, my bookings, the manager's desk ----
+
+/// A browser on the pages: the session cookie of a client's token and the
+/// CSRF cookie the pages hand out, which every form repeats.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookies: String,
+    csrf: String,
+}
+
+/// A fresh idempotency key per form, as each rendered form carries.
+fn form_key() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!("page-test-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+impl Browser {
+    async fn of(client: &Client) -> Self {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let session = client.token.as_deref().map(|t| format!("ws_session={t}")).unwrap_or_default();
+        let page = http.get(format!("{}/", client.base)).header("cookie", &session).send().await.unwrap();
+        let csrf = page
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .find_map(|c| c.to_str().unwrap().strip_prefix("ws_csrf=").map(|v| v.split(';').next().unwrap().to_owned()))
+            .expect("a csrf cookie");
+        let cookies = if session.is_empty() { format!("ws_csrf={csrf}") } else { format!("{session}; ws_csrf={csrf}") };
+        Self { http, base: client.base.clone(), cookies, csrf }
+    }
+
+    async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.http.get(format!("{}{path}", self.base)).header("cookie", &self.cookies).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
+    /// Posts a form as the page does (CSRF token and idempotency key); the status and where it redirects.
+    async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let key = form_key();
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", self.csrf.as_str()), ("idempotency_key", key.as_str())];
+        all.extend_from_slice(fields);
+        self.post(path, &all).await
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+        let response = self.http.post(format!("{}{path}", self.base)).header("cookie", &self.cookies).form(fields).send().await.unwrap();
+        let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
+        (response.status(), location)
+    }
+}
+
+#[tokio::test]
+async fn the_station_page_books_a_room_and_refuses_an_overlap_with_a_clear_message() {
+    let place = Place::new().await;
+    let room = place.room(10).await;
+    let (_, worker) = place.worker(Some("王五")).await;
+    let (_, other) = place.worker(Some("钱七")).await;
+    let (me, them) = (Browser::of(&worker).await, Browser::of(&other).await);
+    let station = place.station;
+    let d = day(2).to_string();
+
+    let (status, html) = me.page(&format!("/stations/{station}?resource={room}&day={d}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("职工活动室") && html.contains(r#"data-testid="book-form""#), "the room and its booking form");
+    assert!(html.contains(r#"data-slot="14:00" data-state="free""#), "14:00 is free");
+
+    // Without the page's CSRF token the post is refused and nothing is written.
+    let head = place.audit_head().await;
+    let fields = [("resource_id", room.to_string()), ("day", d.clone()), ("start", "14:00".into()), ("end", "16:00".into()), ("people", "4".into()), ("note", "读书会".into())];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (forged, _) = me.post(&format!("/stations/{station}/book"), &fields).await;
+    assert_eq!(forged, StatusCode::FORBIDDEN);
+    assert_eq!(place.audit_head().await, head);
+
+    let (status, location) = me.submit(&format!("/stations/{station}/book"), &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, format!("/stations/{station}?resource={room}&day={d}&done=station_use.booked"));
+    let (_, html) = me.page(&location).await;
+    assert!(html.contains("预约已提交，等待驿站确认。"));
+    assert!(html.contains(r#"data-slot="14:00" data-state="taken""#) && html.contains(r#"data-slot="15:30" data-state="taken""#));
+    assert!(html.contains(r#"data-slot="16:00" data-state="free""#), "the end is free again");
+    let (_, mine) = me.page("/account/reservations").await;
+    assert!(mine.contains(r#"data-status="requested""#) && mine.contains("待确认") && mine.contains("解放碑驿站"), "{mine}");
+
+    // Someone else asks for an overlapping slot: a clear message, nothing written.
+    let head = place.audit_head().await;
+    let overlap = [("resource_id", room.to_string()), ("day", d.clone()), ("start", "15:00".into()), ("end", "17:00".into()), ("people", "2".into())];
+    let overlap: Vec<(&str, &str)> = overlap.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location) = them.submit(&format!("/stations/{station}/book"), &overlap).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.ends_with("&error=slot_taken"), "{location}");
+    let (_, html) = them.page(&location).await;
+    assert!(html.contains("该时段已被预约，请换一个时间。"));
+    assert_eq!(place.audit_head().await, head, "the refused booking wrote nothing");
+    let (_, theirs) = them.page("/account/reservations").await;
+    assert!(theirs.contains(r#"data-testid="no-reservations""#));
+
+    // The booker cancels from their list; another person cannot.
+    let id = worker.get("/api/v1/me/reservations").await.body["items"][0]["id"].as_i64().unwrap();
+    let (_, refused) = them.submit(&format!("/account/reservations/{id}/cancel"), &[]).await;
+    assert!(refused.ends_with("error=forbidden"), "{refused}");
+    let (_, done) = me.submit(&format!("/account/reservations/{id}/cancel"), &[]).await;
+    assert_eq!(done, "/account/reservations?done=station_use.cancelled");
+    assert_eq!(worker.get("/api/v1/me/reservations").await.body["items"][0]["status"], "cancelled");
+
+    // A visitor sees the rooms and the day, and a way to sign in that comes back here.
+    let anonymous = Browser::of(&place.server.client()).await;
+    let (status, html) = anonymous.page(&format!("/stations/{station}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("职工活动室") && !html.contains(r#"data-testid="book-form""#));
+    assert!(html.contains(&format!(r#"href="/sign-in?next=/stations/{station}""#)), "sign in and come back");
+}
+
+#[tokio::test]
+async fn reviews_and_feedback_are_written_on_the_station_page() {
+    let place = Place::new().await;
+    let (_, worker) = place.worker(Some("张三")).await;
+    let me = Browser::of(&worker).await;
+    let station = place.station;
+
+    let head = place.audit_head().await;
+    let (_, bad) = me.submit(&format!("/stations/{station}/review"), &[("stars", "9"), ("text", "好")]).await;
+    assert!(bad.ends_with("error=invalid_stars"), "{bad}");
+    assert_eq!(place.audit_head().await, head, "a bad review writes nothing");
+
+    let (_, done) = me.submit(&format!("/stations/{station}/review"), &[("stars", "4"), ("text", "热水很方便")]).await;
+    assert_eq!(done, format!("/stations/{station}?done=station_use.reviewed"));
+    let (_, edited) = me.submit(&format!("/stations/{station}/review"), &[("stars", "5"), ("text", "热水很方便，还能充电")]).await;
+    assert!(edited.ends_with("done=station_use.review_edited"));
+    let (_, html) = me.page(&format!("/stations/{station}")).await;
+    assert!(html.contains(r#"data-testid="review-average">5.0<"#) && html.contains("热水很方便，还能充电") && html.contains("张*"));
+    let (_, public) = Browser::of(&place.server.client()).await.page(&format!("/stations/{station}")).await;
+    assert!(public.contains("张*") && !public.contains("张三"), "others see the reviewer's name masked");
+    assert!(html.contains(r#"value="5" required checked"#), "the form holds my stars to edit");
+
+    let (_, sent) = me.submit(&format!("/stations/{station}/feedback"), &[("text", "晚上没有热水")]).await;
+    assert!(sent.ends_with("done=station_use.feedback_sent"));
+    let (_, empty) = me.submit(&format!("/stations/{station}/feedback"), &[("text", "  ")]).await;
+    assert!(empty.ends_with("error=required"));
+    let (_, mine) = me.page("/account/feedback").await;
+    assert!(mine.contains("晚上没有热水") && mine.contains(r#"data-testid="awaiting-answer""#));
+}
+
+#[tokio::test]
+async fn the_desk_decides_bookings_answers_feedback_and_admins_hide_reviews() {
+    let place = Place::new().await;
+    let room = place.room(10).await;
+    let (_, worker) = place.worker(Some("王五")).await;
+    let station = place.station;
+    let path = format!("/api/v1/resources/{room}/reservations");
+    let first = worker.post(&path, slot(1, "09:00", "10:00", 3)).await.body["id"].as_i64().unwrap();
+    let second = worker.post(&path, slot(1, "14:00", "15:00", 3)).await.body["id"].as_i64().unwrap();
+    let feedback = worker.post(&format!("/api/v1/stations/{station}/feedback"), json!({"text": "饮水机坏了"})).await.body["id"].as_i64().unwrap();
+    let review = worker.post(&format!("/api/v1/stations/{station}/reviews"), json!({"stars": 1, "text": "加微信领红包"})).await.body["id"].as_i64().unwrap();
+    let manager = Browser::of(&place.manager).await;
+    let desk = format!("/console/stations/{station}/desk");
+    let d = day(1).to_string();
+
+    let (status, html) = manager.page(&format!("{desk}?day={d}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("王五") && html.contains(&format!("{d} 09:00–10:00")), "bookings of the day with the booker's name");
+    assert!(!html.contains("1390000"), "no booker's phone");
+    assert!(html.contains("饮水机坏了") && html.contains(r#"data-testid="desk-unanswered""#), "unanswered feedback");
+    assert!(!html.contains(r#"data-testid="hide""#), "a manager does not moderate reviews");
+
+    let (_, confirmed) = manager.submit(&format!("{desk}/reservations/{first}/confirm"), &[("day", d.as_str())]).await;
+    assert_eq!(confirmed, format!("{desk}?day={d}&done=station_use.confirmed"));
+    let head = place.audit_head().await;
+    let (_, no_reason) = manager.submit(&format!("{desk}/reservations/{second}/decline"), &[("day", d.as_str()), ("reason", " ")]).await;
+    assert!(no_reason.ends_with("error=reason_required"), "{no_reason}");
+    assert_eq!(place.audit_head().await, head);
+    let (_, declined) = manager.submit(&format!("{desk}/reservations/{second}/decline"), &[("day", d.as_str()), ("span", "week"), ("reason", "当天消防检查")]).await;
+    assert_eq!(declined, format!("{desk}?day={d}&span=week&done=station_use.declined"));
+    let statuses: Vec<(String, String)> = worker.get("/api/v1/me/reservations").await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["status"].as_str().unwrap().to_owned(), r["reason"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    assert_eq!(statuses, vec![("declined".to_owned(), "当天消防检查".to_owned()), ("confirmed".to_owned(), String::new())]);
+
+    let (_, answered) = manager.submit(&format!("{desk}/feedback/{feedback}/answer"), &[("answer", "已换新饮水机")]).await;
+    assert!(answered.ends_with("done=station_use.answered"));
+    let (_, public) = Browser::of(&place.server.client()).await.page(&format!("/stations/{station}")).await;
+    assert!(public.contains("饮水机坏了") && public.contains("已换新饮水机"), "the answer is shown on the station page");
+
+    // Rooms: add, change the capacity, retire.
+    let (_, added) = manager.submit(&format!("{desk}/resources"), &[("name", "会议室"), ("capacity", "8"), ("description", "一楼")]).await;
+    assert!(added.ends_with("done=station_use.resource_added"));
+    let (_, bad) = manager.submit(&format!("{desk}/resources/{room}"), &[("name", "职工活动室"), ("capacity", "0")]).await;
+    assert!(bad.ends_with("error=invalid_capacity"));
+    let (_, saved) = manager.submit(&format!("{desk}/resources/{room}"), &[("name", "职工活动室"), ("capacity", "16")]).await;
+    assert!(saved.ends_with("done=station_use.resource_saved"));
+    let (_, retired) = manager.submit(&format!("{desk}/resources/{room}/retire"), &[]).await;
+    assert!(retired.ends_with("done=station_use.resource_retired"));
+    let rooms = place.manager.get(&format!("/api/v1/stations/{station}/resources")).await.body["items"].clone();
+    let rooms: Vec<(String, u64, bool)> =
+        rooms.as_array().unwrap().iter().map(|r| (r["name"].as_str().unwrap().to_owned(), r["capacity"].as_u64().unwrap(), r["retired"].as_bool().unwrap())).collect();
+    assert!(rooms.contains(&("职工活动室".to_owned(), 16, true)) && rooms.contains(&("会议室".to_owned(), 8, false)), "{rooms:?}");
+
+    // Moderation at the desk is for admins of the organisation, with a reason.
+    let (_, refused) = manager.submit(&format!("{desk}/reviews/{review}/hide"), &[("reason", "广告")]).await;
+    assert!(refused.ends_with("&error=forbidden"), "{refused}");
+    let admin = Browser::of(&place.admin).await;
+    let (_, html) = admin.page(&desk).await;
+    assert!(html.contains(r#"data-testid="hide""#));
+    let (_, no_reason) = admin.submit(&format!("{desk}/reviews/{review}/hide"), &[("reason", "")]).await;
+    assert!(no_reason.ends_with("&error=reason_required"), "{no_reason}");
+    let (_, hidden) = admin.submit(&format!("{desk}/reviews/{review}/hide"), &[("reason", "广告")]).await;
+    assert!(hidden.starts_with(&desk) && hidden.ends_with("&done=station_use.hidden"), "{hidden}");
+    let (_, public) = Browser::of(&place.server.client()).await.page(&format!("/stations/{station}")).await;
+    assert!(!public.contains("加微信领红包"), "gone from the public page");
+    let (_, theirs) = Browser::of(&worker).await.page(&format!("/stations/{station}")).await;
+    assert!(theirs.contains(r#"data-testid="my-review-hidden""#) && theirs.contains("广告"), "the reviewer sees it was hidden, and why");
+}
+
+#[tokio::test]
+async fn only_the_stations_staff_reach_its_desk() {
+    let place = Place::new().await;
+    let (_, worker) = place.worker(None).await;
+    let desk = format!("/console/stations/{}/desk", place.station);
+    let (status, _) = Browser::of(&worker).await.page(&desk).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a worker");
+    let (status, _) = Browser::of(&place.server.client()).await.page(&desk).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "a visitor is sent to sign in");
+
+    // A station manager of another organisation: refused, and their forms change nothing.
+    let national = place.server.store.list_roots().await.unwrap()[0].id;
+    let elsewhere = place.server.org(Some(national), OrgKind::Province, "乙省").await;
+    let stranger_id = place.server.person("13800000299", Role::StationManager, elsewhere.id).await;
+    let stranger = Browser::of(&place.session(stranger_id).await).await;
+    let (status, _) = stranger.page(&desk).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let head = place.audit_head().await;
+    let (_, refused) = stranger.submit(&format!("{desk}/resources"), &[("name", "小屋"), ("capacity", "3")]).await;
+    assert!(refused.ends_with("error=forbidden"), "{refused}");
+    assert_eq!(place.audit_head().await, head);
+    let (status, _) = Browser::of(&place.manager).await.page("/console/stations/999999/desk").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_demo_gives_changsha_and_yuzhong_stations_rooms_reviews_and_answered_feedback() {
+    let server = TestServer::start().await;
+    let summary = waystation::demo::load(&server.store).await.unwrap();
+    assert_eq!((summary.using.rooms, summary.using.reviews, summary.using.feedback), (10, 10, 2));
+    let anyone = server.client();
+    let find = |q: &str| format!("/api/v1/stations?q={q}&status=open&limit=200");
+    let jiefangbei = anyone.get(&find("解放碑户外劳动者服务站")).await.body["items"][0]["id"].as_i64().unwrap();
+    let rooms = anyone.get(&format!("/api/v1/stations/{jiefangbei}/resources")).await;
+    let names: Vec<&str> = rooms.body["items"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["职工活动室", "户外劳动者会议室"]);
+    let reviews = anyone.get(&format!("/api/v1/stations/{jiefangbei}/reviews")).await;
+    assert_eq!(reviews.body["summary"]["count"], 3);
+    let answered = anyone.get(&format!("/api/v1/stations/{jiefangbei}/feedback/public")).await;
+    assert!(answered.body["items"][0]["answer"].as_str().unwrap().contains("23:00"));
+
+    // The Changsha rooms are managed by the demo station manager.
+    let manager = server.sign_in("13800000005").await;
+    let sites = anyone.get(&find("物流站点骑士驿站")).await.body["items"].as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    let mut with_rooms = 0;
+    for id in sites {
+        if !anyone.get(&format!("/api/v1/stations/{id}/resources")).await.body["items"].as_array().unwrap().is_empty() {
+            with_rooms += 1;
+            let desk = manager.get(&format!("/console/stations/{id}/desk")).await;
+            assert_eq!(desk.status, StatusCode::OK, "刘洋 opens the desk of station {id}");
+        }
+    }
+    assert_eq!(with_rooms, 4);
+}

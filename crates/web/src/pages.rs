@@ -79,7 +79,7 @@ impl Shell {
         }
     }
 
-    fn with_flash(mut self, flash: &Flash) -> Self {
+    pub(crate) fn with_flash(mut self, flash: &Flash) -> Self {
         self.notice = flash.notice(self.lang);
         self
     }
@@ -192,16 +192,18 @@ pub fn error_page(lang: Lang, error: &ApiError) -> Response {
     response
 }
 
-/// Where to go after a form: back to `to`, with the outcome in the query.
+/// Where to go after a form: back to `to` (which may have a query of its
+/// own), with the outcome in the query.
 pub(crate) fn back(to: &str, outcome: Result<&str, ApiError>) -> Response {
+    let join = if to.contains('?') { '&' } else { '?' };
     let url = match outcome {
-        Ok(done) => format!("{to}?done={done}"),
+        Ok(done) => format!("{to}{join}done={done}"),
         Err(error) if error.status == StatusCode::UNAUTHORIZED || error.status == StatusCode::INTERNAL_SERVER_ERROR => {
             return error.into_response()
         }
         Err(error) => {
             let code = error.fields.first().map(|(_, c)| *c).unwrap_or(error.code);
-            format!("{to}?error={code}")
+            format!("{to}{join}error={code}")
         }
     };
     Redirect::to(&url).into_response()

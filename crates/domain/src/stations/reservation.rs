@@ -8,7 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{NaiveDateTime, TimeDelta, Timelike};
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Timelike};
 use serde::{Deserialize, Serialize};
 
 use crate::Invalid;
@@ -231,6 +231,39 @@ impl ReservationChange {
     }
 }
 
+/// What a half-hour of a day is to someone who wants to book it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotState {
+    Free,
+    /// A booking that holds its slot (requested or confirmed) overlaps it.
+    Taken,
+    /// It has begun already.
+    Past,
+}
+
+/// The half-hour slots of `day` between `from_hour` and `to_hour` (China
+/// time), each free, taken by one of `held` (bookings that hold their slot)
+/// or past, so that a worker sees what can still be booked.
+pub fn day_slots(day: NaiveDate, from_hour: u32, to_hour: u32, held: &[Slot], now: NaiveDateTime) -> Vec<(NaiveDateTime, SlotState)> {
+    let (from, to) = (i64::from(from_hour.min(24)), i64::from(to_hour.min(24)));
+    let first = day.and_hms_opt(0, 0, 0).expect("midnight exists") + TimeDelta::hours(from);
+    let count = (to - from) * 60 / SLOT_MINUTES;
+    (0..count.max(0))
+        .map(|i| {
+            let start = first + TimeDelta::minutes(SLOT_MINUTES * i);
+            let cell = Slot { start, end: start + TimeDelta::minutes(SLOT_MINUTES) };
+            let state = if held.iter().any(|h| h.overlaps(&cell)) {
+                SlotState::Taken
+            } else if start < now {
+                SlotState::Past
+            } else {
+                SlotState::Free
+            };
+            (start, state)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,7 +346,35 @@ mod tests {
         assert_eq!(cancel.check_from(Declined).unwrap_err().code, "reservation_transition_not_allowed");
     }
 
+    #[test]
+    fn a_day_shows_its_free_taken_and_past_half_hours() {
+        let now = at("2025-06-11 09:10");
+        let held = [Slot::new(at("2025-06-11 10:00"), at("2025-06-11 11:00"), at(NOW)).unwrap()];
+        let day = NaiveDate::from_ymd_opt(2025, 6, 11).unwrap();
+        let cells = day_slots(day, 8, 12, &held, now);
+        let states: Vec<SlotState> = cells.iter().map(|c| c.1).collect();
+        use SlotState::*;
+        assert_eq!(states, vec![Past, Past, Past, Free, Taken, Taken, Free, Free], "08:00 … 11:30");
+        assert_eq!(cells[0].0, at("2025-06-11 08:00"));
+        assert_eq!(cells[7].0, at("2025-06-11 11:30"));
+        assert!(day_slots(day, 12, 8, &held, now).is_empty());
+    }
+
     proptest! {
+        /// A free half-hour never overlaps a held booking, and one starting in it is bookable.
+        #[test]
+        fn free_half_hours_are_bookable(a in 0i64..40, la in 1i64..=16, b in 0i64..40, lb in 1i64..=16) {
+            let now = at("2025-06-10 00:00");
+            let day = NaiveDate::from_ymd_opt(2025, 6, 11).unwrap();
+            let base = day.and_hms_opt(0, 0, 0).unwrap();
+            let slot = |s: i64, l: i64| Slot::new(base + TimeDelta::minutes(30 * s), base + TimeDelta::minutes(30 * (s + l)), now).unwrap();
+            let held = [slot(a, la), slot(b, lb)];
+            for (start, state) in day_slots(day, 0, 24, &held, now) {
+                let cell = Slot::new(start, start + TimeDelta::minutes(30), now).unwrap();
+                prop_assert_eq!(state == SlotState::Free, !held.iter().any(|h| h.overlaps(&cell)));
+            }
+        }
+
         /// Overlap is symmetric and agrees with a minute-by-minute check.
         #[test]
         fn overlap_agrees_with_shared_minutes(a in 0i64..96, la in 1i64..=16, b in 0i64..96, lb in 1i64..=16) {

@@ -9,6 +9,7 @@ mod cities;
 mod generator;
 mod regions;
 mod tree;
+mod using;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use waystation_storage::{StationInput, Store};
 
 pub use generator::DEMO_SEED;
 pub use regions::{figures, PARKING_NOT_YET_OPEN_NOTICE};
+pub use using::UseCounts;
 
 use generator::{draft, Area, Climate, Draft, Gen, Lifecycle};
 
@@ -64,6 +66,8 @@ pub struct DemoSummary {
     pub scale: bool,
     /// Of the stations, how many were there already (same external id) and were updated.
     pub updated: usize,
+    /// Rooms to book, reviews and answered feedback at the regional set's stations.
+    pub using: UseCounts,
 }
 
 /// Loads the whole demo set — organisations, accounts and the regional
@@ -79,7 +83,8 @@ pub async fn load(store: &Arc<dyn Store>) -> anyhow::Result<DemoSummary> {
         drafts.extend(region.drafts);
     }
     import(store, drafts).await?;
-    Ok(DemoSummary { organisations: organisation_count(), accounts, stations: counts, scale: false, updated: 0 })
+    let using = using::load(store, &ids).await?;
+    Ok(DemoSummary { organisations: organisation_count(), accounts, stations: counts, scale: false, updated: 0, using })
 }
 
 /// Loads only the organisations and accounts (no stations) into an empty
@@ -197,7 +202,7 @@ pub async fn load_scale(store: &Arc<dyn Store>, n: u32) -> anyhow::Result<DemoSu
         .into_iter()
         .map(|(code, stations)| RegionCount { region: tree::province_name(code), stations })
         .collect();
-    Ok(DemoSummary { organisations, accounts, stations, scale: true, updated })
+    Ok(DemoSummary { organisations, accounts, stations, scale: true, updated, using: UseCounts::default() })
 }
 
 /// The owner of each city's stations, by the division codes in the database.
@@ -291,6 +296,10 @@ pub fn describe(summary: &DemoSummary, base_url: &str) -> String {
         for r in &summary.stations {
             text.push_str(&format!("  {:>7}  {}\n", r.stations, r.region));
         }
+    }
+    if summary.using != UseCounts::default() {
+        let u = summary.using;
+        text.push_str(&format!("\nRooms to book: {}; reviews: {}; answered feedback: {}.\n", u.rooms, u.reviews, u.feedback));
     }
     if summary.accounts.is_empty() {
         text.push_str("\nThe organisation tree and accounts were there already.\n");

@@ -9,6 +9,7 @@ pub mod qr_print;
 pub mod search;
 pub mod transfer;
 pub mod using;
+pub mod using_pages;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::Deserialize;

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -30,7 +30,8 @@ use crate::assets::asset_url;
 use crate::error::{form_urlencode, ApiError};
 use crate::extract::{ApiPath, ApiQuery};
 use crate::i18n::{Lang, Tr};
-use crate::pages::{render, Notice, Shell};
+use super::using_pages::{station_use, StationUse, UseQuery};
+use crate::pages::{render, Flash, Notice, Shell};
 use crate::session::{CsrfToken, CurrentUser, MaybeUser};
 use crate::AppState;
 
@@ -495,6 +496,8 @@ struct StationPage {
     wgs84: String,
     /// JSON for `map.js`: tiles and the station's point in their datum.
     config: String,
+    /// Rooms to book, reviews, feedback.
+    using: StationUse,
 }
 
 #[derive(Serialize)]
@@ -511,6 +514,8 @@ async fn station_page(
     csrf: CsrfToken,
     MaybeUser(user): MaybeUser,
     ApiPath(id): ApiPath<i64>,
+    Query(flash): Query<Flash>,
+    Query(use_query): Query<UseQuery>,
 ) -> Result<Response, ApiError> {
     let tr = Tr(lang);
     let station = state.store.get_station(id).await?;
@@ -544,8 +549,10 @@ async fn station_page(
         name: &station.name,
         open: hours.open,
     };
+    let using = station_use(&state, tr, user.as_ref(), &station, &use_query).await?;
     Ok(render(StationPage {
-        shell: shell(lang, &csrf, &format!("/stations/{id}"), user.as_ref()),
+        shell: shell(lang, &csrf, &format!("/stations/{id}"), user.as_ref()).with_flash(&flash),
+        using,
         map_css: asset_url("map.css"),
         map_js: asset_url("map.js"),
         kind: tr.get(&format!("station_kind.{}", station.kind.as_str())),

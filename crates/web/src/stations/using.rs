@@ -36,7 +36,7 @@ use crate::AppState;
 
 /// The station, if the caller may see it: listed ones for everyone, planned
 /// and retired ones for staff of its organisation (the station API's rule).
-pub(super) async fn visible_station(state: &AppState, id: i64, user: Option<&CurrentUser>) -> Result<Station, ApiError> {
+pub(crate) async fn visible_station(state: &AppState, id: i64, user: Option<&CurrentUser>) -> Result<Station, ApiError> {
     let station = state.store.get_station(id).await?;
     let staff = user.is_some_and(|u| u.require(Action::ViewStationRecords, &station.org_path).is_ok());
     if station.status.is_listed() || staff {
@@ -47,7 +47,7 @@ pub(super) async fn visible_station(state: &AppState, id: i64, user: Option<&Cur
 }
 
 /// Workers use listed stations only.
-async fn listed_station(state: &AppState, id: i64) -> Result<Station, ApiError> {
+pub(crate) async fn listed_station(state: &AppState, id: i64) -> Result<Station, ApiError> {
     let station = state.store.get_station(id).await?;
     if station.status.is_listed() {
         Ok(station)
@@ -130,30 +130,45 @@ pub async fn api_resources(State(state): State<AppState>, MaybeUser(user): Maybe
 #[utoipa::path(post, path = "/api/v1/stations/{id}/resources", tag = "station use", params(("id" = i64, Path)), request_body = ResourceForm,
     responses((status = 201, body = ResourceView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_create_resource(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(form): ApiJson<ResourceForm>) -> Result<Response, ApiError> {
-    let station = state.store.get_station(id).await?;
+    let resource = create_resource(&state, &user, id, &form).await?;
+    Ok((StatusCode::CREATED, axum::Json(ResourceView::from(resource))).into_response())
+}
+
+/// Adds a room or venue to a station (its staff).
+pub async fn create_resource(state: &AppState, user: &CurrentUser, station_id: i64, form: &ResourceForm) -> Result<Resource, ApiError> {
+    let station = state.store.get_station(station_id).await?;
     user.require(Action::EditStation, &station.org_path)?;
     let input = ResourceInput::new(&form.name, form.capacity, form.description.as_deref())?;
-    let resource = state.store.create_resource(Some(user.user.id), id, input).await?;
-    Ok((StatusCode::CREATED, axum::Json(ResourceView::from(resource))).into_response())
+    Ok(state.store.create_resource(Some(user.user.id), station_id, input).await?)
+}
+
+/// Edits a room or venue (its station's staff).
+pub async fn update_resource(state: &AppState, user: &CurrentUser, id: i64, form: &ResourceForm) -> Result<Resource, ApiError> {
+    let resource = state.store.get_resource(id).await?;
+    user.require(Action::EditStation, &resource.org_path)?;
+    let input = ResourceInput::new(&form.name, form.capacity, form.description.as_deref())?;
+    Ok(state.store.update_resource(Some(user.user.id), id, input).await?)
+}
+
+/// Retires a room or venue (its station's staff).
+pub async fn retire_resource(state: &AppState, user: &CurrentUser, id: i64) -> Result<Resource, ApiError> {
+    let resource = state.store.get_resource(id).await?;
+    user.require(Action::EditStation, &resource.org_path)?;
+    Ok(state.store.retire_resource(Some(user.user.id), id).await?)
 }
 
 /// Edit a room or venue (bookings already made keep their number of people).
 #[utoipa::path(put, path = "/api/v1/resources/{id}", tag = "station use", params(("id" = i64, Path)), request_body = ResourceForm,
     responses((status = 200, body = ResourceView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_update_resource(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(form): ApiJson<ResourceForm>) -> Result<axum::Json<ResourceView>, ApiError> {
-    let resource = state.store.get_resource(id).await?;
-    user.require(Action::EditStation, &resource.org_path)?;
-    let input = ResourceInput::new(&form.name, form.capacity, form.description.as_deref())?;
-    Ok(axum::Json(state.store.update_resource(Some(user.user.id), id, input).await?.into()))
+    Ok(axum::Json(update_resource(&state, &user, id, &form).await?.into()))
 }
 
 /// Retire a room or venue: no new bookings; those made stay.
 #[utoipa::path(post, path = "/api/v1/resources/{id}/retire", tag = "station use", params(("id" = i64, Path)),
     responses((status = 200, body = ResourceView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn api_retire_resource(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>) -> Result<axum::Json<ResourceView>, ApiError> {
-    let resource = state.store.get_resource(id).await?;
-    user.require(Action::EditStation, &resource.org_path)?;
-    Ok(axum::Json(state.store.retire_resource(Some(user.user.id), id).await?.into()))
+    Ok(axum::Json(retire_resource(&state, &user, id).await?.into()))
 }
 
 // ---- reservations ----
@@ -229,9 +244,16 @@ pub struct ReservationPage {
 #[utoipa::path(post, path = "/api/v1/resources/{id}/reservations", tag = "station use", params(("id" = i64, Path)), request_body = ReservationForm,
     responses((status = 201, body = ReservationView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_request_reservation(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(form): ApiJson<ReservationForm>) -> Result<Response, ApiError> {
-    per_person_limit(&state, &user, waystation_domain::rate_limit::BOOKINGS_PER_PERSON).await?;
     let resource = state.store.get_resource(id).await?;
-    listed_station(&state, resource.station_id).await?;
+    let reservation = request_reservation(&state, &user, &resource, &form).await?;
+    Ok((StatusCode::CREATED, axum::Json(ReservationView::from(reservation))).into_response())
+}
+
+/// Books a slot of a room for the signed-in worker, after checking every rule
+/// (every field's error at once); an overlapping booking is `slot_taken`.
+pub async fn request_reservation(state: &AppState, user: &CurrentUser, resource: &Resource, form: &ReservationForm) -> Result<Reservation, ApiError> {
+    per_person_limit(state, user, waystation_domain::rate_limit::BOOKINGS_PER_PERSON).await?;
+    listed_station(state, resource.station_id).await?;
     if resource.retired_at.is_some() {
         return Err(ApiError::new(StatusCode::CONFLICT, "resource_retired").with_field("resource_id", "resource_retired"));
     }
@@ -245,9 +267,8 @@ pub async fn api_request_reservation(State(state): State<AppState>, user: Curren
     errors.check(check_people(form.people, resource.capacity));
     let note = errors.check(checked_text(&form.note, "note", 500, false));
     errors.into_result()?;
-    let new = NewReservation { resource_id: id, slot: slot.expect("checked"), people: form.people, note: note.expect("checked") };
-    let reservation = state.store.request_reservation(user.user.id, new).await?;
-    Ok((StatusCode::CREATED, axum::Json(ReservationView::from(reservation))).into_response())
+    let new = NewReservation { resource_id: resource.id, slot: slot.expect("checked"), people: form.people, note: note.expect("checked") };
+    Ok(state.store.request_reservation(user.user.id, new).await?)
 }
 
 /// One's own bookings, newest first.
@@ -276,17 +297,38 @@ pub struct StationDay {
     responses((status = 200, body = StationDay), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_station_reservations(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiQuery(q): ApiQuery<DayParams>) -> Result<axum::Json<StationDay>, ApiError> {
     let station = state.store.get_station(id).await?;
-    user.require(Action::ViewStationRecords, &station.org_path)?;
-    let day = match q.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| Invalid::field("day", "invalid_date"))?,
-        None => now_in_china().date(),
-    };
-    let from = day.and_hms_opt(0, 0, 0).expect("midnight exists");
-    let items = state.store.reservations_of_station(id, to_unix(from), to_unix(from + TimeDelta::days(1))).await?;
+    let day = parse_day(q.day.as_deref())?;
+    let items = bookings_of_station(&state, &user, &station, day, 1).await?;
     Ok(axum::Json(StationDay { day: day.format("%Y-%m-%d").to_string(), items: items.into_iter().map(Into::into).collect() }))
 }
 
-async fn decide(state: &AppState, user: &CurrentUser, id: i64, to: ReservationStatus, reason: Option<&str>) -> Result<ReservationView, ApiError> {
+/// A China day as `YYYY-MM-DD`; today when absent or blank.
+pub fn parse_day(day: Option<&str>) -> Result<NaiveDate, Invalid> {
+    match day.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| Invalid::field("day", "invalid_date")),
+        None => Ok(now_in_china().date()),
+    }
+}
+
+/// The bookings of a station overlapping `days` China days from `first`, by
+/// start, with their bookers (the station's staff).
+pub async fn bookings_of_station(state: &AppState, user: &CurrentUser, station: &Station, first: NaiveDate, days: i64) -> Result<Vec<Reservation>, ApiError> {
+    user.require(Action::ViewStationRecords, &station.org_path)?;
+    let from = first.and_hms_opt(0, 0, 0).expect("midnight exists");
+    Ok(state.store.reservations_of_station(station.id, to_unix(from), to_unix(from + TimeDelta::days(days))).await?)
+}
+
+/// The slots of a room held on a China day (requested or confirmed
+/// bookings): only times, for anyone choosing a slot.
+pub async fn held_slots(state: &AppState, resource: &Resource, day: NaiveDate) -> Result<Vec<Slot>, ApiError> {
+    let from = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    let all = state.store.reservations_of_station(resource.station_id, to_unix(from), to_unix(from + TimeDelta::days(1))).await?;
+    Ok(all.into_iter().filter(|r| r.resource_id == resource.id && r.status.holds_slot()).map(|r| r.slot).collect())
+}
+
+/// Moves a booking on: its booker cancels it; the station's staff confirm,
+/// decline or cancel it (with a reason for the last two).
+pub async fn decide(state: &AppState, user: &CurrentUser, id: i64, to: ReservationStatus, reason: Option<&str>) -> Result<Reservation, ApiError> {
     let reservation = state.store.get_reservation(id).await?;
     let by = if to == ReservationStatus::Cancelled && reservation.user_id == user.user.id {
         Decider::Booker
@@ -295,21 +337,21 @@ async fn decide(state: &AppState, user: &CurrentUser, id: i64, to: ReservationSt
         Decider::Staff
     };
     let change = ReservationChange::new(to, by, reason)?;
-    Ok(state.store.change_reservation(user.user.id, id, change).await?.into())
+    Ok(state.store.change_reservation(user.user.id, id, change).await?)
 }
 
 /// Confirm a requested booking (the station's staff).
 #[utoipa::path(post, path = "/api/v1/reservations/{id}/confirm", tag = "station use", params(("id" = i64, Path)),
     responses((status = 200, body = ReservationView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn api_confirm_reservation(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>) -> Result<axum::Json<ReservationView>, ApiError> {
-    Ok(axum::Json(decide(&state, &user, id, ReservationStatus::Confirmed, None).await?))
+    Ok(axum::Json(decide(&state, &user, id, ReservationStatus::Confirmed, None).await?.into()))
 }
 
 /// Decline a requested booking, with a reason (the station's staff).
 #[utoipa::path(post, path = "/api/v1/reservations/{id}/decline", tag = "station use", params(("id" = i64, Path)), request_body = ReasonBody,
     responses((status = 200, body = ReservationView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_decline_reservation(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<ReasonBody>) -> Result<axum::Json<ReservationView>, ApiError> {
-    Ok(axum::Json(decide(&state, &user, id, ReservationStatus::Declined, body.reason.as_deref()).await?))
+    Ok(axum::Json(decide(&state, &user, id, ReservationStatus::Declined, body.reason.as_deref()).await?.into()))
 }
 
 /// Cancel a requested or confirmed booking: its booker (send `{}`), or the
@@ -317,7 +359,7 @@ pub async fn api_decline_reservation(State(state): State<AppState>, user: Curren
 #[utoipa::path(post, path = "/api/v1/reservations/{id}/cancel", tag = "station use", params(("id" = i64, Path)), request_body = ReasonBody,
     responses((status = 200, body = ReservationView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_cancel_reservation(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<ReasonBody>) -> Result<axum::Json<ReservationView>, ApiError> {
-    Ok(axum::Json(decide(&state, &user, id, ReservationStatus::Cancelled, body.reason.as_deref()).await?))
+    Ok(axum::Json(decide(&state, &user, id, ReservationStatus::Cancelled, body.reason.as_deref()).await?.into()))
 }
 
 // ---- visits: the QR code, check-in, counts ----
@@ -430,7 +472,7 @@ pub struct ReviewSummaryView {
     pub average_stars: Option<f64>,
 }
 
-async fn summary(state: &AppState, station_id: i64) -> Result<ReviewSummaryView, ApiError> {
+pub(crate) async fn summary(state: &AppState, station_id: i64) -> Result<ReviewSummaryView, ApiError> {
     let s = state.store.review_summary(station_id).await?;
     Ok(ReviewSummaryView { count: s.count, average_stars: average_stars(s.stars_sum, s.count) })
 }
@@ -501,16 +543,35 @@ pub struct ReviewPage {
 #[utoipa::path(post, path = "/api/v1/stations/{id}/reviews", tag = "station use", params(("id" = i64, Path)), request_body = ReviewForm,
     responses((status = 201, body = ReviewView), (status = 200, body = ReviewView), (status = 422, body = ErrorBody)))]
 pub async fn api_post_review(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(form): ApiJson<ReviewForm>) -> Result<Response, ApiError> {
-    per_person_limit(&state, &user, waystation_domain::rate_limit::REVIEWS_PER_PERSON).await?;
-    listed_station(&state, id).await?;
+    let (review, created) = post_review(&state, &user, id, &form).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, axum::Json(ReviewView::of(review, false))).into_response())
+}
+
+/// Creates or replaces the worker's review of a station; `true` when created.
+pub async fn post_review(state: &AppState, user: &CurrentUser, station_id: i64, form: &ReviewForm) -> Result<(Review, bool), ApiError> {
+    per_person_limit(state, user, waystation_domain::rate_limit::REVIEWS_PER_PERSON).await?;
+    listed_station(state, station_id).await?;
     let mut errors = FieldErrors::default();
     let stars = errors.check(Stars::new(form.stars));
     let text = errors.check(checked_text(&form.text, "text", REVIEW_MAX_CHARS, false));
     errors.into_result()?;
     let input = ReviewInput { stars: stars.expect("checked"), text: text.expect("checked") };
-    let (review, created) = state.store.put_review(user.user.id, id, input).await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, axum::Json(ReviewView::of(review, false))).into_response())
+    Ok(state.store.put_review(user.user.id, station_id, input).await?)
+}
+
+/// Whether the caller moderates the reviews of a station: admins of its
+/// organisation, not its manager (who would be judging their own station).
+pub fn moderates(user: Option<&CurrentUser>, station: &Station) -> bool {
+    user.is_some_and(|u| u.require(Action::ManageStations, &station.org_path).is_ok())
+}
+
+/// Hides (`Some(reason)`) or shows again (`None`) a review (admins of its station's organisation).
+pub async fn moderate_review(state: &AppState, user: &CurrentUser, id: i64, hide: Option<&str>) -> Result<Review, ApiError> {
+    let review = state.store.get_review(id).await?;
+    user.require(Action::ManageStations, &review.org_path)?;
+    let reason = hide.map(moderation_reason).transpose()?;
+    Ok(state.store.moderate_review(user.user.id, id, reason.is_some(), reason).await?)
 }
 
 /// A station's visible reviews, newest first, with their average. Admins of
@@ -520,7 +581,7 @@ pub async fn api_post_review(State(state): State<AppState>, user: CurrentUser, A
 pub async fn api_reviews(State(state): State<AppState>, MaybeUser(user): MaybeUser, ApiPath(id): ApiPath<i64>, ApiQuery(q): ApiQuery<PageParams>) -> Result<axum::Json<ReviewPage>, ApiError> {
     let page = page_of(q.cursor.as_deref(), q.limit)?;
     let station = visible_station(&state, id, user.as_ref()).await?;
-    let moderator = user.as_ref().is_some_and(|u| u.require(Action::ManageStations, &station.org_path).is_ok());
+    let moderator = moderates(user.as_ref(), &station);
     let page = state.store.list_reviews(id, moderator, page).await?;
     Ok(axum::Json(ReviewPage {
         summary: summary(&state, id).await?,
@@ -533,19 +594,14 @@ pub async fn api_reviews(State(state): State<AppState>, MaybeUser(user): MaybeUs
 #[utoipa::path(post, path = "/api/v1/reviews/{id}/hide", tag = "station use", params(("id" = i64, Path)), request_body = ReasonBody,
     responses((status = 200, body = ReviewView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_hide_review(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<ReasonBody>) -> Result<axum::Json<ReviewView>, ApiError> {
-    let review = state.store.get_review(id).await?;
-    user.require(Action::ManageStations, &review.org_path)?;
-    let reason = moderation_reason(body.reason.as_deref().unwrap_or(""))?;
-    Ok(axum::Json(ReviewView::of(state.store.moderate_review(user.user.id, id, true, Some(reason)).await?, true)))
+    Ok(axum::Json(ReviewView::of(moderate_review(&state, &user, id, Some(body.reason.as_deref().unwrap_or(""))).await?, true)))
 }
 
 /// Show a hidden review again (admins of the station's organisation; audited).
 #[utoipa::path(post, path = "/api/v1/reviews/{id}/unhide", tag = "station use", params(("id" = i64, Path)),
     responses((status = 200, body = ReviewView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn api_unhide_review(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>) -> Result<axum::Json<ReviewView>, ApiError> {
-    let review = state.store.get_review(id).await?;
-    user.require(Action::ManageStations, &review.org_path)?;
-    Ok(axum::Json(ReviewView::of(state.store.moderate_review(user.user.id, id, false, None).await?, true)))
+    Ok(axum::Json(ReviewView::of(moderate_review(&state, &user, id, None).await?, true)))
 }
 
 // ---- feedback ----
@@ -616,11 +672,24 @@ pub struct PublicFeedbackPage {
 #[utoipa::path(post, path = "/api/v1/stations/{id}/feedback", tag = "station use", params(("id" = i64, Path)), request_body = FeedbackForm,
     responses((status = 201, body = FeedbackView), (status = 422, body = ErrorBody)))]
 pub async fn api_send_feedback(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(form): ApiJson<FeedbackForm>) -> Result<Response, ApiError> {
-    per_person_limit(&state, &user, waystation_domain::rate_limit::FEEDBACK_PER_PERSON).await?;
-    listed_station(&state, id).await?;
-    let text = feedback_text(&form.text, "text")?;
-    let feedback = state.store.create_feedback(user.user.id, id, text).await?;
+    let feedback = send_feedback(&state, &user, id, &form.text).await?;
     Ok((StatusCode::CREATED, axum::Json(FeedbackView::of(feedback, false))).into_response())
+}
+
+/// Sends feedback about a listed station to its manager.
+pub async fn send_feedback(state: &AppState, user: &CurrentUser, station_id: i64, text: &str) -> Result<Feedback, ApiError> {
+    per_person_limit(state, user, waystation_domain::rate_limit::FEEDBACK_PER_PERSON).await?;
+    listed_station(state, station_id).await?;
+    let text = feedback_text(text, "text")?;
+    Ok(state.store.create_feedback(user.user.id, station_id, text).await?)
+}
+
+/// Answers feedback, or replaces the answer (the station's staff).
+pub async fn answer_feedback(state: &AppState, user: &CurrentUser, id: i64, answer: &str) -> Result<Feedback, ApiError> {
+    let feedback = state.store.get_feedback(id).await?;
+    user.require(Action::EditStation, &feedback.org_path)?;
+    let answer = feedback_text(answer, "answer")?;
+    Ok(state.store.answer_feedback(user.user.id, id, answer).await?)
 }
 
 /// A station's feedback, newest first (its staff).
@@ -637,10 +706,7 @@ pub async fn api_station_feedback(State(state): State<AppState>, user: CurrentUs
 #[utoipa::path(post, path = "/api/v1/feedback/{id}/answer", tag = "station use", params(("id" = i64, Path)), request_body = AnswerForm,
     responses((status = 200, body = FeedbackView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_answer_feedback(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiJson(form): ApiJson<AnswerForm>) -> Result<axum::Json<FeedbackView>, ApiError> {
-    let feedback = state.store.get_feedback(id).await?;
-    user.require(Action::EditStation, &feedback.org_path)?;
-    let answer = feedback_text(&form.answer, "answer")?;
-    Ok(axum::Json(FeedbackView::of(state.store.answer_feedback(user.user.id, id, answer).await?, true)))
+    Ok(axum::Json(FeedbackView::of(answer_feedback(&state, &user, id, &form.answer).await?, true)))
 }
 
 /// One's own feedback with its answers, newest first.
@@ -674,6 +740,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/stations/{id}/poster", get(poster_page))
         .route("/stations/{id}/visit", get(visit_page).post(visit_submit))
+        .merge(super::using_pages::router())
 }
 
 // ---- the page a scanned QR code opens ----
