@@ -201,6 +201,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(stations::using::api_my_feedback))
         .routes(routes!(stations::using::api_public_feedback))
         .routes(routes!(stations::coverage::api_coverage))
+        // Station service indices: per station (public) and per organisation (its staff).
+        .routes(routes!(stations::indices::api_station_indices))
+        .routes(routes!(stations::indices::api_org_station_indices))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(stations::transfer::api_import))
@@ -217,6 +220,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .merge(stations::pages::router())
         .merge(stations::using::router())
+        .merge(stations::indices::router())
         .route("/healthz", get(observability::healthz))
         .route("/readyz", get(observability::readyz))
         .route("/metrics", get(observability::metrics_endpoint))

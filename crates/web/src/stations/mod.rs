@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod coverage;
+pub mod indices;
 pub mod pages;
 pub mod search;
 pub mod transfer;

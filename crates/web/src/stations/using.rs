@@ -36,7 +36,7 @@ use crate::AppState;
 
 /// The station, if the caller may see it: listed ones for everyone, planned
 /// and retired ones for staff of its organisation (the station API's rule).
-async fn visible_station(state: &AppState, id: i64, user: Option<&CurrentUser>) -> Result<Station, ApiError> {
+pub(crate) async fn visible_station(state: &AppState, id: i64, user: Option<&CurrentUser>) -> Result<Station, ApiError> {
     let station = state.store.get_station(id).await?;
     let staff = user.is_some_and(|u| u.require(Action::ViewStationRecords, &station.org_path).is_ok());
     if station.status.is_listed() || staff {
