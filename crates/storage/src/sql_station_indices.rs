@@ -26,6 +26,26 @@ macro_rules! impl_station_indices_sql {
                 return Ok(());
             }
             let v = delta.values();
+            if v.iter().any(|x| *x < 0) {
+                // Undoing (part of) an earlier event: its row exists (an upsert would
+                // offer the negative row to the CHECKs before finding the conflict).
+                // On a database upgraded without `stations reindex` it may not: the
+                // event still succeeds, and the counts stay at zero or above.
+                let sets: Vec<String> = Counters::FIELDS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| format!("{f} = CASE WHEN {f} + ${n} < 0 THEN 0 ELSE {f} + ${n} END", n = i + 3))
+                    .collect();
+                let sql = format!("UPDATE station_daily_counters SET {} WHERE station_id = $1 AND day = $2", sets.join(", "));
+                let mut query = sqlx::query(&sql).bind(station_id).bind(day_text(day));
+                for value in v {
+                    query = query.bind(value);
+                }
+                if query.execute(&mut **tx).await?.rows_affected() != 1 {
+                    tracing::warn!(station_id, %day, "no index counters to undo an event from; run `waystation stations reindex`");
+                }
+                return Ok(());
+            }
             sqlx::query(
                 "INSERT INTO station_daily_counters (station_id, day, visits, reservations, reservations_confirmed, \
                  reservations_declined, reservations_cancelled, reviews, reviews_praised, review_stars, feedback, \
