@@ -46,41 +46,20 @@ macro_rules! impl_station_indices_sql {
                 }
                 return Ok(());
             }
-            sqlx::query(
-                "INSERT INTO station_daily_counters (station_id, day, visits, reservations, reservations_confirmed, \
-                 reservations_declined, reservations_cancelled, reviews, reviews_praised, review_stars, feedback, \
-                 feedback_answered, feedback_answer_seconds, feedback_on_time) \
+            let sets: Vec<String> =
+                Counters::FIELDS.iter().map(|f| format!("{f} = station_daily_counters.{f} + excluded.{f}")).collect();
+            let sql = format!(
+                "INSERT INTO station_daily_counters (station_id, day, {}) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-                 ON CONFLICT (station_id, day) DO UPDATE SET \
-                 visits = station_daily_counters.visits + excluded.visits, \
-                 reservations = station_daily_counters.reservations + excluded.reservations, \
-                 reservations_confirmed = station_daily_counters.reservations_confirmed + excluded.reservations_confirmed, \
-                 reservations_declined = station_daily_counters.reservations_declined + excluded.reservations_declined, \
-                 reservations_cancelled = station_daily_counters.reservations_cancelled + excluded.reservations_cancelled, \
-                 reviews = station_daily_counters.reviews + excluded.reviews, \
-                 reviews_praised = station_daily_counters.reviews_praised + excluded.reviews_praised, \
-                 review_stars = station_daily_counters.review_stars + excluded.review_stars, \
-                 feedback = station_daily_counters.feedback + excluded.feedback, \
-                 feedback_answered = station_daily_counters.feedback_answered + excluded.feedback_answered, \
-                 feedback_answer_seconds = station_daily_counters.feedback_answer_seconds + excluded.feedback_answer_seconds, \
-                 feedback_on_time = station_daily_counters.feedback_on_time + excluded.feedback_on_time",
-            )
-            .bind(station_id)
-            .bind(day_text(day))
-            .bind(v[0])
-            .bind(v[1])
-            .bind(v[2])
-            .bind(v[3])
-            .bind(v[4])
-            .bind(v[5])
-            .bind(v[6])
-            .bind(v[7])
-            .bind(v[8])
-            .bind(v[9])
-            .bind(v[10])
-            .bind(v[11])
-            .execute(&mut **tx)
-            .await?;
+                 ON CONFLICT (station_id, day) DO UPDATE SET {}",
+                Counters::FIELDS.join(", "),
+                sets.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(station_id).bind(day_text(day));
+            for value in v {
+                query = query.bind(value);
+            }
+            query.execute(&mut **tx).await?;
             Ok(())
         }
 

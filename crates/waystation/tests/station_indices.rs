@@ -16,7 +16,7 @@ use waystation_domain::stations::indices::Counters;
 use waystation_domain::stations::reservation::{Decider, ReservationChange, ReservationStatus, ResourceInput, Slot};
 use waystation_domain::stations::review::ReviewInput;
 use waystation_domain::stations::StationStatus;
-use waystation_storage::{CounterScope, NewSession, NewUser, SignInMethod, Store};
+use waystation_storage::{CounterScope, NewUser, Store};
 
 struct Place {
     server: TestServer,
@@ -62,23 +62,7 @@ impl Place {
     }
 
     async fn session(&self, user: UserId) -> Client {
-        let token = format!("{:064x}", user as u128 * 7919 + 4242);
-        let now = Utc::now();
-        self.store()
-            .create_session(NewSession {
-                token_hash: waystation_web::session::token_hash(&token),
-                user_id: user,
-                method: SignInMethod::Code,
-                created_at: now,
-                expires_at: now + TimeDelta::days(1),
-                ip: None,
-                user_agent: None,
-            })
-            .await
-            .unwrap();
-        let mut client = self.server.client();
-        client.token = Some(token);
-        client
+        self.server.session(user).await
     }
 
     /// Every station's counters over all time, and its daily rows.

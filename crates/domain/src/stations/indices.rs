@@ -461,6 +461,9 @@ mod tests {
         assert_eq!(got.feedback_time.score, Some(66.7));
         // 0.30 × 48.6 + 0.30 × 70 + 0.25 × 75 + 0.15 × 66.7 = 64.335.
         assert_eq!(got.service_index, Some(64.3));
+        let without_reviews = Counters { reviews: 0, reviews_praised: 0, review_stars: 0, ..counters };
+        let got = compute(&IndexInput { counters: without_reviews, pending_feedback: 1, station_days: 30 });
+        assert_eq!(got.service_index, Some(61.9), "(0.30 × 48.6 + 0.25 × 75 + 0.15 × 66.7) / 0.70");
     }
 
     #[test]
