@@ -136,6 +136,20 @@ impl HolidayCalendar {
         &OFFICIAL
     }
 
+    /// The shipped calendar with years added since (they replace shipped
+    /// ones). A year that no longer fits is left out and returned with why.
+    pub fn official_with(years: Vec<YearArrangement>) -> (HolidayCalendar, Vec<(i32, Invalid)>) {
+        let mut calendar = Self::official().clone();
+        let mut refused = Vec::new();
+        for year in years {
+            let number = year.year;
+            if let Err(invalid) = calendar.add_year(year) {
+                refused.push((number, invalid));
+            }
+        }
+        (calendar, refused)
+    }
+
     /// A calendar that covers no year: every date follows plain weekday logic.
     pub fn empty() -> Self {
         let mut calendar = Self {

@@ -7,6 +7,9 @@
 //! UPDATE` on PostgreSQL; SQLite's single writer with `BEGIN IMMEDIATE` already
 //! serialises) before it looks for overlapping bookings, so two concurrent
 //! requests for one resource are checked one after the other.
+//!
+//! Every event also adds its delta to the station's daily index counters in
+//! its own transaction (`count_event`, from `sql_station_indices.rs`).
 
 macro_rules! impl_station_use_sql {
     ($Store:ty, $DB:ty) => {
@@ -281,6 +284,7 @@ macro_rules! impl_station_use_sql {
                     "resource_id": new.resource_id, "starts_at": new.slot.start_unix(), "ends_at": new.slot.end_unix(), "people": people
                 });
                 append_audit(&mut tx, audit(Some(user), "reservation.request", Some(resource.org_id), format!("reservation:{id}"), detail)).await?;
+                count_event(&mut tx, resource.station_id, china_day(now), Counters::reservation(ReservationStatus::Requested)).await?;
                 let reservation = fetch_reservation(&mut *tx, id).await?;
                 tx.commit().await?;
                 Ok(reservation)
@@ -304,6 +308,8 @@ macro_rules! impl_station_use_sql {
                 let detail = serde_json::json!({"from": before.status.as_str(), "to": change.to.as_str(), "reason": change.reason});
                 let action = format!("reservation.{}", change.to.as_str());
                 append_audit(&mut tx, audit(Some(actor), &action, Some(before.org_id), format!("reservation:{id}"), detail)).await?;
+                let delta = Counters::reservation_change(before.status, change.to);
+                count_event(&mut tx, before.station_id, china_day(before.created_at), delta).await?;
                 let reservation = fetch_reservation(&mut *tx, id).await?;
                 tx.commit().await?;
                 Ok(reservation)
@@ -351,6 +357,7 @@ macro_rules! impl_station_use_sql {
                 };
                 let detail = serde_json::json!({"station_id": station_id, "hour": hour});
                 append_audit(&mut tx, audit(Some(user), "station.visit", Some(station.org_id), format!("visit:{id}"), detail)).await?;
+                count_event(&mut tx, station_id, china_day_of_hour(hour), Counters::visit()).await?;
                 tx.commit().await?;
                 Ok(true)
             }
@@ -371,6 +378,10 @@ macro_rules! impl_station_use_sql {
                 let station = listed_station(&mut tx, station_id).await?;
                 let find = format!("SELECT id FROM station_reviews WHERE station_id = $1 AND user_id = $2{FOR_UPDATE}");
                 let existing: Option<i64> = sqlx::query_scalar(&find).bind(station_id).bind(user).fetch_optional(&mut *tx).await?;
+                let before = match existing {
+                    Some(id) => Some(fetch_review(&mut *tx, id).await?),
+                    None => None,
+                };
                 let now = Utc::now();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO station_reviews (station_id, user_id, stars, text, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
@@ -387,6 +398,13 @@ macro_rules! impl_station_use_sql {
                 let action = if existing.is_some() { "review.update" } else { "review.create" };
                 let detail = serde_json::json!({"station_id": station_id, "stars": input.stars.get()});
                 append_audit(&mut tx, audit(Some(user), action, Some(station.org_id), format!("review:{id}"), detail)).await?;
+                // A visible review counts on the day of its current version; an edit moves it there.
+                if let Some(before) = before.as_ref().filter(|b| !b.hidden) {
+                    count_event(&mut tx, station_id, china_day(before.updated_at), Counters::review(before.stars).negated()).await?;
+                }
+                if !before.as_ref().is_some_and(|b| b.hidden) {
+                    count_event(&mut tx, station_id, china_day(now), Counters::review(input.stars.get())).await?;
+                }
                 let review = fetch_review(&mut *tx, id).await?;
                 tx.commit().await?;
                 Ok((review, existing.is_none()))
@@ -411,6 +429,8 @@ macro_rules! impl_station_use_sql {
                 let action = if hidden { "review.hide" } else { "review.unhide" };
                 let detail = serde_json::json!({"station_id": before.station_id, "reason": reason});
                 append_audit(&mut tx, audit(Some(actor), action, Some(before.org_id), format!("review:{id}"), detail)).await?;
+                let delta = if hidden { Counters::review(before.stars).negated() } else { Counters::review(before.stars) };
+                count_event(&mut tx, before.station_id, china_day(before.updated_at), delta).await?;
                 let review = fetch_review(&mut *tx, id).await?;
                 tx.commit().await?;
                 Ok(review)
@@ -448,15 +468,19 @@ macro_rules! impl_station_use_sql {
             async fn create_feedback(&self, user: UserId, station_id: i64, text: String) -> StoreResult<Feedback> {
                 let mut tx = self.begin_write().await?;
                 let station = listed_station(&mut tx, station_id).await?;
+                // Whole microseconds, as PostgreSQL keeps them: the answer time a
+                // rebuild reads back is then the one counted here.
+                let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
                 let id: i64 = sqlx::query_scalar("INSERT INTO station_feedback (station_id, user_id, text, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
                     .bind(station_id)
                     .bind(user)
                     .bind(&text)
-                    .bind(Utc::now())
+                    .bind(now)
                     .fetch_one(&mut *tx)
                     .await?;
                 let detail = serde_json::json!({"station_id": station_id});
                 append_audit(&mut tx, audit(Some(user), "feedback.create", Some(station.org_id), format!("feedback:{id}"), detail)).await?;
+                count_event(&mut tx, station_id, china_day(now), Counters::feedback_received()).await?;
                 let feedback = fetch_feedback(&mut *tx, id).await?;
                 tx.commit().await?;
                 Ok(feedback)
@@ -466,15 +490,25 @@ macro_rules! impl_station_use_sql {
                 let mut tx = self.begin_write().await?;
                 lock_row(&mut tx, "station_feedback", id).await?;
                 let before = fetch_feedback(&mut *tx, id).await?;
-                sqlx::query("UPDATE station_feedback SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4")
-                    .bind(&answer)
-                    .bind(actor)
-                    .bind(Utc::now())
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
+                sqlx::query(
+                    "UPDATE station_feedback SET answer = $1, answered_by = $2, answered_at = $3, \
+                     first_answered_at = COALESCE(first_answered_at, $3) WHERE id = $4",
+                )
+                .bind(&answer)
+                .bind(actor)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
                 let detail = serde_json::json!({"station_id": before.station_id, "edited": before.answer.is_some(), "answer": answer});
                 append_audit(&mut tx, audit(Some(actor), "feedback.answer", Some(before.org_id), format!("feedback:{id}"), detail)).await?;
+                // The handling time runs to the first answer; editing it changes no counter.
+                if before.answer.is_none() {
+                    let calendar = feedback_calendar(&mut tx).await?;
+                    let delta = Counters::feedback_answer(before.created_at, now, &calendar);
+                    count_event(&mut tx, before.station_id, china_day(before.created_at), delta).await?;
+                }
                 let feedback = fetch_feedback(&mut *tx, id).await?;
                 tx.commit().await?;
                 Ok(feedback)

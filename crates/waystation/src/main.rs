@@ -1,5 +1,5 @@
 //! `waystation`: the one binary. `serve`, `migrate`, `demo`, `user`, `org`,
-//! `backup`, `audit verify`.
+//! `backup`, `audit verify`, `stations reindex`.
 
 use std::io::Read;
 use std::sync::Arc;
@@ -84,6 +84,16 @@ enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Station maintenance.
+    #[command(subcommand)]
+    Stations(StationsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum StationsCommand {
+    /// Recompute the service-index counters from the visits, bookings, reviews
+    /// and feedback stored (after an import or restore, or once after upgrading).
+    Reindex,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -279,6 +289,12 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Audit(AuditCommand::Verify) => {
             let store = open(&settings).await?;
             return audit_verify(&store).await;
+        }
+        Command::Stations(StationsCommand::Reindex) => {
+            let store = open(&settings).await?;
+            store.migrate().await?;
+            let outcome = store.rebuild_station_indices(None).await?;
+            println!("station indices rebuilt: {} stations, {} daily rows", outcome.stations, outcome.rows);
         }
     }
     Ok(std::process::ExitCode::SUCCESS)

@@ -282,6 +282,9 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
         ("POST", "/api/v1/feedback/{id}/answer") => {
             (m, format!("/api/v1/feedback/{}/answer", world.feedback(scope).await), Some(json!({"answer": "已安排维修"})))
         }
+        // Station service indices.
+        ("GET", "/api/v1/stations/{id}/indices") => (m, format!("/api/v1/stations/{}/indices", world.station(scope).await), None),
+        ("GET", "/api/v1/orgs/{id}/station-indices") => (m, format!("/api/v1/orgs/{}/station-indices", world.province(scope)), None),
         other => panic!("the matrix has no call for {other:?}"),
     }
 }
@@ -364,6 +367,9 @@ fn routes() -> Vec<Route> {
         r(Method::GET, "/api/v1/stations/{id}/feedback/public", Everyone, true),
         r(Method::POST, "/api/v1/feedback/{id}/answer", Roles(STATION_STAFF), true),
         r(Method::GET, "/api/v1/me/feedback", SignedIn, false),
+        // Station service indices: a station's are public, an organisation's are for staff of its subtree.
+        r(Method::GET, "/api/v1/stations/{id}/indices", Everyone, true),
+        r(Method::GET, "/api/v1/orgs/{id}/station-indices", Roles(STAFF), true),
     ]
 }
 

@@ -27,12 +27,9 @@ pub struct CalendarCell {
 }
 
 fn merged(years: Vec<YearArrangement>) -> HolidayCalendar {
-    let mut calendar = HolidayCalendar::official().clone();
-    for year in years {
-        let number = year.year;
-        if let Err(invalid) = calendar.add_year(year) {
-            tracing::warn!(year = number, code = invalid.code, "ignoring a stored holiday year that no longer fits the calendar");
-        }
+    let (calendar, refused) = HolidayCalendar::official_with(years);
+    for (year, invalid) in refused {
+        tracing::warn!(year, code = invalid.code, "ignoring a stored holiday year that no longer fits the calendar");
     }
     calendar
 }

@@ -205,6 +205,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(stations::using::api_my_feedback))
         .routes(routes!(stations::using::api_public_feedback))
         .routes(routes!(stations::coverage::api_coverage))
+        // Station service indices: per station (public) and per organisation (its staff).
+        .routes(routes!(stations::indices::api_station_indices))
+        .routes(routes!(stations::indices::api_org_station_indices))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(stations::transfer::api_import))
@@ -223,6 +226,7 @@ pub fn app(state: AppState) -> Router {
         .merge(stations::using::router())
         // The staff console for stations: records, import, coverage.
         .merge(stations::console::router())
+        .merge(stations::indices::router())
         .route("/healthz", get(observability::healthz))
         .route("/readyz", get(observability::readyz))
         .route("/metrics", get(observability::metrics_endpoint))

@@ -6,6 +6,7 @@ pub mod code;
 pub mod coverage;
 pub mod geo;
 pub mod hours;
+pub mod indices;
 pub mod kind;
 pub mod reservation;
 pub mod review;

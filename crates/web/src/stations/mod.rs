@@ -4,6 +4,7 @@
 pub mod api;
 pub mod console;
 pub mod coverage;
+pub mod indices;
 pub mod pages;
 pub mod qr_print;
 pub mod search;
