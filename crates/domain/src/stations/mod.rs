@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod geo;
 pub mod hours;
 pub mod kind;
+pub mod photo;
 pub mod reservation;
 pub mod review;
 pub mod search;
