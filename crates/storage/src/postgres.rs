@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
+use crate::sql_station_photos::impl_station_photo_sql;
 use crate::sql_station_use::impl_station_use_sql;
 use crate::sql_stations::impl_station_sql;
 use crate::sql_store::impl_sql_store;
@@ -58,3 +59,4 @@ impl_sql_store!(
 
 impl_station_sql!(PostgresStore, sqlx::Postgres);
 impl_station_use_sql!(PostgresStore, sqlx::Postgres);
+impl_station_photo_sql!(PostgresStore, sqlx::Postgres);
