@@ -5,6 +5,7 @@ pub mod api;
 pub mod console;
 pub mod coverage;
 pub mod pages;
+pub mod photos;
 pub mod qr_print;
 pub mod search;
 pub mod transfer;

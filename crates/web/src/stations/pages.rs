@@ -495,6 +495,8 @@ struct StationPage {
     wgs84: String,
     /// JSON for `map.js`: tiles and the station's point in their datum.
     config: String,
+    /// The gallery (`station_photos.html`).
+    photos: Vec<super::photos::PhotoCard>,
 }
 
 #[derive(Serialize)]
@@ -559,6 +561,7 @@ async fn station_page(
         six_met: tr.get("station.six_met").replace("{n}", &six.met().to_string()),
         wgs84: format!("{:.6}, {:.6}", station.location.lat(), station.location.lng()),
         config: serde_json::to_string(&config).map_err(|e| ApiError::internal(&e))?,
+        photos: super::photos::photo_cards(&state, &station).await?,
         view,
     }))
 }
