@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
-import { DESKTOP, clickAndLoad, launchBrowser, pathOf, screenshot, startServer, withPage } from './harness.mjs';
+import { DESKTOP, clickAndLoad, launchBrowser, pathOf, screenshot, signInWithPassword, startServer, withPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -63,14 +63,8 @@ function gradientPng(width, height) {
   return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }
 
-async function signInAsOrgAdmin(page) {
-  await page.goto('/sign-in');
-  await page.locator('details.staff summary').click();
-  await page.getByTestId('staff-phone').fill('13800000002');
-  await page.getByTestId('staff-password').fill('waystation-demo');
-  await clickAndLoad(page, page.getByTestId('password-sign-in'));
-  assert.equal(pathOf(page), '/account');
-}
+/** The demo organisation admin of 重庆市总工会. */
+const signInAsOrgAdmin = (page) => signInWithPassword(page, '13800000002');
 
 test('an org admin uploads a photo on the console and it shows on the public station page', { timeout: TEST_TIMEOUT }, async () => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'ws-photo-')), 'station.png');

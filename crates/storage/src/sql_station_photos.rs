@@ -40,6 +40,17 @@ macro_rules! impl_station_photo_sql {
             fetch_by_id(exec, &sql, id, photo_from_row, StoreError::not_found("photo_not_found")).await
         }
 
+        /// A photo that is still shown, locked until commit, and its station; `Conflict photo_removed` otherwise.
+        async fn live_photo_locked(tx: &mut Transaction<'static, $DB>, id: i64) -> StoreResult<(StationPhoto, Station)> {
+            lock_row(tx, "station_photos", id).await?;
+            let photo = fetch_photo(&mut **tx, id).await?;
+            if photo.removed_at.is_some() {
+                return Err(StoreError::conflict("photo_removed", "photo_id"));
+            }
+            let station = fetch_station(&mut **tx, photo.station_id).await?;
+            Ok((photo, station))
+        }
+
         #[async_trait]
         impl StationPhotoStore for $Store {
             async fn add_station_photo(&self, actor: Option<UserId>, station_id: i64, upload: PhotoUpload) -> StoreResult<StationPhoto> {
@@ -112,12 +123,7 @@ macro_rules! impl_station_photo_sql {
 
             async fn remove_station_photo(&self, actor: Option<UserId>, id: i64) -> StoreResult<StationPhoto> {
                 let mut tx = self.begin_write().await?;
-                lock_row(&mut tx, "station_photos", id).await?;
-                let before = fetch_photo(&mut *tx, id).await?;
-                if before.removed_at.is_some() {
-                    return Err(StoreError::conflict("photo_removed", "photo_id"));
-                }
-                let station = fetch_station(&mut *tx, before.station_id).await?;
+                let (before, station) = live_photo_locked(&mut tx, id).await?;
                 sqlx::query("UPDATE station_photos SET removed_at = $1, removed_by = $2 WHERE id = $3")
                     .bind(Utc::now())
                     .bind(actor)
@@ -133,12 +139,7 @@ macro_rules! impl_station_photo_sql {
 
             async fn set_station_photo_caption(&self, actor: Option<UserId>, id: i64, caption: String) -> StoreResult<StationPhoto> {
                 let mut tx = self.begin_write().await?;
-                lock_row(&mut tx, "station_photos", id).await?;
-                let before = fetch_photo(&mut *tx, id).await?;
-                if before.removed_at.is_some() {
-                    return Err(StoreError::conflict("photo_removed", "photo_id"));
-                }
-                let station = fetch_station(&mut *tx, before.station_id).await?;
+                let (before, station) = live_photo_locked(&mut tx, id).await?;
                 sqlx::query("UPDATE station_photos SET caption = $1 WHERE id = $2").bind(&caption).bind(id).execute(&mut *tx).await?;
                 let detail = serde_json::json!({"station_id": before.station_id, "caption": caption, "before": before.caption});
                 append_audit(&mut tx, audit(actor, "station_photo.caption", Some(station.org_id), format!("station_photo:{id}"), detail)).await?;
