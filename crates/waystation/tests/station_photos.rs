@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::browser::{Browser, FilePart};
 use common::{Answer, Client, TestServer};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -294,4 +295,42 @@ async fn staff_change_a_caption_within_its_limit() {
     assert_eq!((long.status, long.code()), (StatusCode::UNPROCESSABLE_ENTITY, "caption_too_long"));
     assert_eq!(place.outsider.post(&path, json!({"caption": "x"})).await.status, StatusCode::FORBIDDEN);
     assert_eq!(place.listed(place.station).await[0]["caption"], "休息区");
+}
+
+#[tokio::test]
+async fn the_console_form_uploads_once_per_submission_and_removes() {
+    let place = Place::new().await;
+    let browser = Browser::of(&place.server, &place.manager).await;
+    let page = format!("/console/stations/{}", place.station);
+    let form = format!("{page}/photos");
+    assert!(browser.get(&page).await.html.contains("data-testid=\"no-photos\""));
+    let image = png(200, 150, 9);
+    let photo = || FilePart { field: "photo", file_name: "门口.png", content_type: "image/png", bytes: &image };
+
+    let forged = browser.multipart(&form, &[("caption", "门口")], photo(), false, "console-photo-1").await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no CSRF token, no upload");
+    let added = browser.multipart(&form, &[("caption", "门口")], photo(), true, "console-photo-1").await;
+    assert_eq!((added.status, added.location.as_str()), (StatusCode::SEE_OTHER, format!("{page}?done=photo_added").as_str()));
+    // A double-tapped submit button sends the same form key again: one photo.
+    let again = browser.multipart(&form, &[("caption", "门口")], photo(), true, "console-photo-1").await;
+    assert_eq!(again.location, added.location);
+    assert_eq!(place.listed(place.station).await.len(), 1);
+
+    let text = FilePart { field: "photo", file_name: "notes.png", content_type: "image/png", bytes: b"not an image" };
+    let refused = browser.multipart(&form, &[], text, true, "console-photo-2").await;
+    assert_eq!(refused.location, format!("{page}?error=photo_unsupported_format"));
+    assert_eq!(place.listed(place.station).await.len(), 1);
+
+    let shown = browser.get(&format!("{page}?done=photo_added")).await.html;
+    let id = place.listed(place.station).await[0]["id"].as_i64().unwrap();
+    assert!(shown.contains(&format!("src=\"/stations/{}/photos/{id}\"", place.station)) && shown.contains("alt=\"门口\""));
+    assert!(shown.contains("照片已添加"));
+
+    let outsider = Browser::of(&place.server, &place.outsider).await;
+    assert_eq!(outsider.multipart(&form, &[], photo(), true, "console-photo-3").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(outsider.post(&format!("{form}/{id}/remove"), &[]).await.status, StatusCode::FORBIDDEN);
+
+    let removed = browser.post(&format!("{form}/{id}/remove"), &[]).await;
+    assert_eq!(removed.location, format!("{page}?done=photo_removed"));
+    assert!(place.listed(place.station).await.is_empty());
 }
