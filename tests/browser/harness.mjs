@@ -210,3 +210,13 @@ export async function clickAndLoad(page, locator) {
 export function pathOf(page) {
   return new URL(page.url()).pathname;
 }
+
+/** Signs in as staff with a phone and password (the demo's is `waystation-demo`); ends on /account. */
+export async function signInWithPassword(page, phone, password = 'waystation-demo') {
+  await page.goto('/sign-in');
+  await page.locator('details.staff summary').click();
+  await page.getByTestId('staff-phone').fill(phone);
+  await page.getByTestId('staff-password').fill(password);
+  await clickAndLoad(page, page.getByTestId('password-sign-in'));
+  if (pathOf(page) !== '/account') throw new Error(`signing in as ${phone} ended on ${page.url()}`);
+}

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DESKTOP, clickAndLoad, launchBrowser, pathOf, screenshot, startServer, withPage } from './harness.mjs';
+import { DESKTOP, clickAndLoad, launchBrowser, pathOf, screenshot, signInWithPassword, startServer, withPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -24,15 +24,8 @@ const TEST_TIMEOUT = 120_000;
 /** A point near 解放碑 that no demo station shares, so the map lists ours first. */
 const HERE = { lat: '29.561234', lng: '106.571234' };
 
-/** Signs in with the demo admin's password; ends on /account. */
-async function signInAsOrgAdmin(page) {
-  await page.goto('/sign-in');
-  await page.locator('details.staff summary').click();
-  await page.getByTestId('staff-phone').fill('13800000002');
-  await page.getByTestId('staff-password').fill('waystation-demo');
-  await clickAndLoad(page, page.getByTestId('password-sign-in'));
-  assert.equal(pathOf(page), '/account');
-}
+/** The demo organisation admin of 重庆市总工会. */
+const signInAsOrgAdmin = (page) => signInWithPassword(page, '13800000002');
 
 test('an org admin creates a station, finds it on the map, suspends it and reads its history', { timeout: TEST_TIMEOUT }, async () => {
   await withPage(browser, { viewport: DESKTOP, baseURL: server.baseURL, name: 'station-console' }, async (page) => {

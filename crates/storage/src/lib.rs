@@ -10,11 +10,13 @@ mod error;
 mod postgres;
 mod records;
 mod sql_station_indices;
+mod sql_station_photos;
 mod sql_station_use;
 mod sql_stations;
 mod sql_store;
 mod sqlite;
 pub mod station_indices;
+pub mod station_photos;
 pub mod station_use;
 pub mod stations;
 #[cfg(feature = "test-support")]
@@ -33,6 +35,7 @@ pub use postgres::PostgresStore;
 pub use records::*;
 pub use sqlite::SqliteStore;
 pub use station_indices::{CounterScope, RebuildOutcome, StationCounters, StationIndexStore};
+pub use station_photos::{PhotoBytes, StationPhoto, StationPhotoStore};
 pub use station_use::{Feedback, NewReservation, Reservation, Resource, Review, ReviewSummary, StationUseStore, VisitStats};
 pub use stations::{ImportOutcome, ImportRow, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord};
 
@@ -50,7 +53,7 @@ pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
 }
 
 #[async_trait]
-pub trait Store: StationStore + StationUseStore + StationIndexStore + Send + Sync + 'static {
+pub trait Store: StationStore + StationUseStore + StationIndexStore + StationPhotoStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`, for logs and metrics.
     fn backend(&self) -> &'static str;
     /// Applies this backend's migrations that have not run yet.

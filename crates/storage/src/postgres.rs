@@ -7,6 +7,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use crate::sql_station_indices::impl_station_indices_sql;
+use crate::sql_station_photos::impl_station_photo_sql;
 use crate::sql_station_use::impl_station_use_sql;
 use crate::sql_stations::impl_station_sql;
 use crate::sql_store::impl_sql_store;
@@ -60,3 +61,4 @@ impl_sql_store!(
 impl_station_sql!(PostgresStore, sqlx::Postgres);
 impl_station_use_sql!(PostgresStore, sqlx::Postgres);
 impl_station_indices_sql!(PostgresStore, sqlx::Postgres);
+impl_station_photo_sql!(PostgresStore, sqlx::Postgres);

@@ -8,6 +8,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::sql_station_indices::impl_station_indices_sql;
+use crate::sql_station_photos::impl_station_photo_sql;
 use crate::sql_station_use::impl_station_use_sql;
 use crate::sql_stations::impl_station_sql;
 use crate::sql_store::impl_sql_store;
@@ -81,3 +82,4 @@ impl_sql_store!(
 impl_station_sql!(SqliteStore, sqlx::Sqlite);
 impl_station_use_sql!(SqliteStore, sqlx::Sqlite);
 impl_station_indices_sql!(SqliteStore, sqlx::Sqlite);
+impl_station_photo_sql!(SqliteStore, sqlx::Sqlite);

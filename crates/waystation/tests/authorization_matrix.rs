@@ -116,6 +116,15 @@ impl World {
         self.server.store.create_feedback(sender, station, "热水器坏了".into()).await.unwrap().id
     }
 
+    /// A fresh photo (a 64×64 PNG header) of a fresh station in the scope.
+    async fn photo(&self, scope: Scope) -> (i64, i64) {
+        let station = self.station(scope).await;
+        let mut header = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+        header.extend_from_slice(&[0, 0, 0, 64, 0, 0, 0, 64, 8, 2, 0, 0, 0]);
+        let upload = waystation_domain::stations::photo::PhotoUpload::new(header, "").unwrap();
+        (station, self.server.store.add_station_photo(None, station, upload).await.unwrap().id)
+    }
+
     async fn grant_on(&self, org: OrgId) -> (UserId, i64) {
         let phone = format!("1390000{:04}", self.next());
         let user = self.server.person(&phone, Role::Worker, org).await;
@@ -285,6 +294,19 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
         // Station service indices.
         ("GET", "/api/v1/stations/{id}/indices") => (m, format!("/api/v1/stations/{}/indices", world.station(scope).await), None),
         ("GET", "/api/v1/orgs/{id}/station-indices") => (m, format!("/api/v1/orgs/{}/station-indices", world.province(scope)), None),
+        // Station photos: the matrix sends JSON, which the staff's upload refuses as no image (415) after the check.
+        ("GET", "/api/v1/stations/{id}/photos") => (m, format!("/api/v1/stations/{}/photos", world.station(scope).await), None),
+        ("POST", "/api/v1/stations/{id}/photos") => {
+            (m, format!("/api/v1/stations/{}/photos", world.station(scope).await), Some(json!({"not": "an image"})))
+        }
+        ("POST", "/api/v1/stations/{id}/photos/{photo_id}/remove") => {
+            let (station, photo) = world.photo(scope).await;
+            (m, format!("/api/v1/stations/{station}/photos/{photo}/remove"), None)
+        }
+        ("POST", "/api/v1/stations/{id}/photos/{photo_id}/caption") => {
+            let (station, photo) = world.photo(scope).await;
+            (m, format!("/api/v1/stations/{station}/photos/{photo}/caption"), Some(json!({"caption": "门口"})))
+        }
         other => panic!("the matrix has no call for {other:?}"),
     }
 }
@@ -370,6 +392,11 @@ fn routes() -> Vec<Route> {
         // Station service indices: a station's are public, an organisation's are for staff of its subtree.
         r(Method::GET, "/api/v1/stations/{id}/indices", Everyone, true),
         r(Method::GET, "/api/v1/orgs/{id}/station-indices", Roles(STAFF), true),
+        // Station photos: everyone lists a listed station's; its staff upload, remove and caption them.
+        r(Method::GET, "/api/v1/stations/{id}/photos", Everyone, true),
+        r(Method::POST, "/api/v1/stations/{id}/photos", Roles(STATION_STAFF), true),
+        r(Method::POST, "/api/v1/stations/{id}/photos/{photo_id}/remove", Roles(STATION_STAFF), true),
+        r(Method::POST, "/api/v1/stations/{id}/photos/{photo_id}/caption", Roles(STATION_STAFF), true),
     ]
 }
 

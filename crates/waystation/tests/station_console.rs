@@ -3,109 +3,11 @@
 
 mod common;
 
+use common::browser::Browser;
 use common::TestServer;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use waystation_domain::organisations::DivisionCode;
-
-/// A signed-in browser: its cookies and the CSRF token its forms carry.
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    cookies: String,
-    csrf: String,
-}
-
-/// What a page answered.
-struct Page {
-    status: StatusCode,
-    location: String,
-    html: String,
-}
-
-impl Browser {
-    async fn sign_in(server: &TestServer, phone: &str) -> Browser {
-        Self::of(server, &server.sign_in(phone).await).await
-    }
-
-    /// The browser of a person signed in through the API (one code per phone at a time).
-    async fn of(server: &TestServer, signed_in: &common::Client) -> Browser {
-        let token = signed_in.token.clone().unwrap();
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let first = http.get(server.url("/account")).header("cookie", format!("ws_session={token}")).send().await.unwrap();
-        let csrf = first
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .find_map(|c| c.to_str().unwrap().strip_prefix("ws_csrf=").map(|v| v.split(';').next().unwrap().to_owned()))
-            .expect("a csrf cookie");
-        Browser { http, base: server.base.clone(), cookies: format!("ws_session={token}; ws_csrf={csrf}"), csrf }
-    }
-
-    async fn page(response: reqwest::Response) -> Page {
-        let status = response.status();
-        let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
-        Page { status, location, html: response.text().await.unwrap() }
-    }
-
-    async fn get(&self, path: &str) -> Page {
-        Self::page(self.http.get(format!("{}{path}", self.base)).header("cookie", &self.cookies).send().await.unwrap()).await
-    }
-
-    /// Posts a form as the console's pages do: with the CSRF token and a fresh idempotency key.
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let key = format!("{:032x}", rand_key());
-        let mut form: Vec<(&str, &str)> = vec![("csrf_token", self.csrf.as_str()), ("idempotency_key", key.as_str())];
-        form.extend_from_slice(fields);
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("cookie", &self.cookies)
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        Self::page(response).await
-    }
-
-    /// Uploads a file in a multipart form, as the import page does.
-    async fn upload(&self, path: &str, fields: &[(&str, &str)], file_name: &str, file: &[u8], with_csrf: bool) -> Page {
-        let boundary = "----waystation-test-boundary";
-        let key = format!("{:032x}", rand_key());
-        let mut body = Vec::new();
-        let mut all: Vec<(&str, &str)> = vec![("idempotency_key", key.as_str())];
-        if with_csrf {
-            all.insert(0, ("csrf_token", self.csrf.as_str()));
-        }
-        all.extend_from_slice(fields);
-        for (name, value) in all {
-            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").into_bytes());
-        }
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n")
-                .into_bytes(),
-        );
-        body.extend_from_slice(file);
-        body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("cookie", &self.cookies)
-            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        Self::page(response).await
-    }
-}
-
-fn rand_key() -> u128 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    (u128::from(std::process::id()) << 64) | u128::from(n) | (u128::from(n) << 100)
-}
 
 async fn org_id(server: &TestServer, division: &str) -> i64 {
     server.store.org_by_division_code(&DivisionCode::parse(division).unwrap()).await.unwrap().unwrap().id

@@ -36,8 +36,14 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     let raw_key = match parts.headers.get(HEADER) {
         Some(value) => Some(value.to_str().unwrap_or("\u{0}").to_owned()),
         None => {
+            // Only a form carries the key in its body; a raw body (an image, JSON) is never parsed for one.
             let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-            posted_field(content_type, &bytes, FORM_FIELD).await
+            let is_form = content_type.starts_with("application/x-www-form-urlencoded") || content_type.starts_with("multipart/form-data");
+            if is_form {
+                posted_field(content_type, &bytes, FORM_FIELD).await
+            } else {
+                None
+            }
         }
     };
     let Some(raw_key) = raw_key else {

@@ -208,6 +208,14 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         // Station service indices: per station (public) and per organisation (its staff).
         .routes(routes!(stations::indices::api_station_indices))
         .routes(routes!(stations::indices::api_org_station_indices))
+        // Station photos: staff upload (raw image body, up to 2 MiB) and remove; everyone lists a listed station's.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(stations::photos::api_list, stations::photos::api_upload))
+                .layer(axum::extract::DefaultBodyLimit::max(stations::photos::PHOTO_BODY_LIMIT)),
+        )
+        .routes(routes!(stations::photos::api_remove))
+        .routes(routes!(stations::photos::api_caption))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(stations::transfer::api_import))
@@ -227,6 +235,8 @@ pub fn app(state: AppState) -> Router {
         // The staff console for stations: records, import, coverage.
         .merge(stations::console::router())
         .merge(stations::indices::router())
+        // Station photos: the image itself and the console's upload and remove forms.
+        .merge(stations::photos::router())
         .route("/healthz", get(observability::healthz))
         .route("/readyz", get(observability::readyz))
         .route("/metrics", get(observability::metrics_endpoint))

@@ -196,6 +196,8 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub fn body_limit(path: &str) -> usize {
     if path == "/api/v1/stations/import" || path == "/console/stations/import" {
         crate::stations::transfer::IMPORT_LIMIT
+    } else if crate::stations::photos::is_photo_upload(path) {
+        crate::stations::photos::PHOTO_BODY_LIMIT
     } else {
         BODY_LIMIT
     }

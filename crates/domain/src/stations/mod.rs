@@ -8,6 +8,7 @@ pub mod geo;
 pub mod hours;
 pub mod indices;
 pub mod kind;
+pub mod photo;
 pub mod reservation;
 pub mod review;
 pub mod search;

@@ -90,6 +90,9 @@ pub struct StationView {
     pub next_change: Option<String>,
     pub navigation: NavigationView,
     pub updated_at: DateTime<Utc>,
+    /// The station's photos in display order: only in the single record (`GET /api/v1/stations/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photos: Option<Vec<super::photos::PhotoView>>,
 }
 
 impl StationView {
@@ -119,6 +122,7 @@ impl StationView {
             next_change: state.next_change.map(china_rfc3339),
             navigation: navigation_links(station.location, &station.name).into(),
             updated_at: station.updated_at,
+            photos: None,
         }
     }
 }
@@ -413,7 +417,9 @@ pub async fn api_get(
         return Err(ApiError::not_found("station_not_found"));
     }
     let hours = station_state(&state, &station, at);
-    Ok(axum::Json(StationView::of(&station, hours, datum, staff)))
+    let mut view = StationView::of(&station, hours, datum, staff);
+    view.photos = Some(super::photos::photo_views(&state, station.id).await?);
+    Ok(axum::Json(view))
 }
 
 pub fn station_state(state: &AppState, station: &Station, at: NaiveDateTime) -> HoursState {

@@ -71,6 +71,9 @@ impl Outcome {
         if let Some(text) = self.error.as_ref().and_then(|code| known(format!("error.{code}"))) {
             return Some(Notice { error: true, text });
         }
+        if let Some(done) = self.done.as_deref().filter(|key| super::photos::DONE_KEYS.contains(key)) {
+            return Some(Notice { error: false, text: crate::i18n::t(lang, &format!("station_photos.done_{done}")) });
+        }
         let done = self.done.as_deref().filter(|key| DONE_KEYS.contains(key))?;
         Some(Notice { error: false, text: crate::i18n::t(lang, &format!("station_console.done_{done}")) })
     }
@@ -660,6 +663,9 @@ struct StationPage {
     location_rows: Vec<LocationRow>,
     managers: Vec<ManagerRow>,
     can_grant: bool,
+    photos: Vec<super::photos::PhotoCard>,
+    /// Fewer than nine live photos: the upload form is shown.
+    room_for_photos: bool,
 }
 
 /// Names of the people in a history, by account id; "system" for the command line.
@@ -741,6 +747,8 @@ async fn station_page(
         })
         .collect();
     let hours = hours_now(&state, &station);
+    let photos = super::photos::photo_cards(&state, &station).await?;
+    let room_for_photos = (photos.len() as i64) < waystation_domain::stations::photo::PHOTOS_PER_STATION;
     Ok(render(StationPage {
         shell: shell(lang, &csrf, &format!("/console/stations/{id}"), &user, &outcome),
         kind: kind_label(tr, station.kind),
@@ -753,6 +761,8 @@ async fn station_page(
         location_rows,
         managers,
         can_grant,
+        photos,
+        room_for_photos,
         station,
     }))
 }
@@ -775,7 +785,7 @@ async fn status_post(State(state): State<AppState>, user: CurrentUser, ApiPath(i
 }
 
 /// Like `pages::back`, but a refusal (403, 404) is shown as such, not as a notice.
-fn refuse_or_back(to: &str, outcome: Result<&str, ApiError>) -> Response {
+pub(super) fn refuse_or_back(to: &str, outcome: Result<&str, ApiError>) -> Response {
     match outcome {
         Err(error) if matches!(error.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) => error.into_response(),
         other => back(to, other),

@@ -6,6 +6,7 @@ pub mod console;
 pub mod coverage;
 pub mod indices;
 pub mod pages;
+pub mod photos;
 pub mod qr_print;
 pub mod search;
 pub mod transfer;

@@ -498,6 +498,8 @@ struct StationPage {
     config: String,
     /// Rooms to book, reviews, feedback.
     using: StationUse,
+    /// The gallery (`station_photos.html`).
+    photos: Vec<super::photos::PhotoCard>,
 }
 
 #[derive(Serialize)]
@@ -566,6 +568,7 @@ async fn station_page(
         six_met: tr.get("station.six_met").replace("{n}", &six.met().to_string()),
         wgs84: format!("{:.6}, {:.6}", station.location.lat(), station.location.lng()),
         config: serde_json::to_string(&config).map_err(|e| ApiError::internal(&e))?,
+        photos: super::photos::photo_cards(&state, &station).await?,
         view,
     }))
 }
