@@ -16,7 +16,7 @@ use rstar::{RTree, AABB};
 
 use super::geo::{chord_for_distance, distance_for_chord, LatLng};
 use super::hours::{HoursState, OpeningHours};
-use super::{AmenitySet, StationKind, StationStatus};
+use super::{Amenity, AmenitySet, StationKind, StationStatus};
 use crate::calendar::HolidayCalendar;
 use crate::organisations::OrgPath;
 
@@ -192,6 +192,22 @@ pub struct StationIndex {
     /// The search radius (a chord on the unit sphere, as f64 bits) expected to
     /// hold enough candidates, learnt from the previous search.
     radius_hint: AtomicU64,
+    /// One more sphere tree per amenity, holding only the listed stations
+    /// that have it, each with its own radius hint: a search that requires
+    /// amenities walks the tree of the rarest one, so it visits only
+    /// stations that have it instead of every station near the origin.
+    by_amenity: Vec<AmenityTree>,
+}
+
+#[derive(Debug)]
+struct AmenityTree {
+    tree: RTree<SpherePoint, WideNodes>,
+    radius_hint: AtomicU64,
+}
+
+/// The index of an amenity among the per-amenity trees.
+fn amenity_slot(amenity: Amenity) -> usize {
+    Amenity::ALL.iter().position(|a| *a == amenity).expect("every amenity is in ALL")
 }
 
 /// Interleaves the bits of quantised latitude and longitude.
@@ -245,7 +261,26 @@ impl StationIndex {
             entries.push(Some(Entry { station }));
         }
         let states = entries.iter().map(|_| StateCache::default()).collect();
-        Self { sphere: RTree::bulk_load_with_params(sphere), plane: RTree::bulk_load(plane), radius_hint: AtomicU64::new(DEFAULT_HINT.to_bits()), entries, states, slots, free: Vec::new() }
+        let mut per_amenity: Vec<Vec<SpherePoint>> = Amenity::ALL.iter().map(|_| Vec::new()).collect();
+        for point in &sphere {
+            for amenity in point.data.amenities.iter() {
+                per_amenity[amenity_slot(amenity)].push(*point);
+            }
+        }
+        let by_amenity = per_amenity
+            .into_iter()
+            .map(|points| AmenityTree { tree: RTree::bulk_load_with_params(points), radius_hint: AtomicU64::new(DEFAULT_HINT.to_bits()) })
+            .collect();
+        Self {
+            sphere: RTree::bulk_load_with_params(sphere),
+            plane: RTree::bulk_load(plane),
+            radius_hint: AtomicU64::new(DEFAULT_HINT.to_bits()),
+            by_amenity,
+            entries,
+            states,
+            slots,
+            free: Vec::new(),
+        }
     }
 
     /// How many stations are on the map (listed).
@@ -276,7 +311,11 @@ impl StationIndex {
         self.states[slot as usize].clear();
         if station.status.is_listed() {
             let leaf = Leaf::of(slot, &station);
-            self.sphere.insert(SpherePoint::new(station.location.unit_vector(), leaf));
+            let point = SpherePoint::new(station.location.unit_vector(), leaf);
+            for amenity in leaf.amenities.iter() {
+                self.by_amenity[amenity_slot(amenity)].tree.insert(point);
+            }
+            self.sphere.insert(point);
             self.plane.insert(PlanePoint::new([station.location.lng(), station.location.lat()], leaf));
         }
         self.slots.insert(station.id, slot);
@@ -288,7 +327,11 @@ impl StationIndex {
         if let Some(entry) = self.entries[slot as usize].take() {
             let location = entry.station.location;
             let leaf = Leaf::of(slot, &entry.station);
-            self.sphere.remove(&SpherePoint::new(location.unit_vector(), leaf));
+            let point = SpherePoint::new(location.unit_vector(), leaf);
+            for amenity in leaf.amenities.iter() {
+                self.by_amenity[amenity_slot(amenity)].tree.remove(&point);
+            }
+            self.sphere.remove(&point);
             self.plane.remove(&PlanePoint::new([location.lng(), location.lat()], leaf));
         }
         self.free.push(slot);
@@ -372,15 +415,24 @@ impl StationIndex {
         if query.limit == 0 || self.sphere.size() == 0 {
             return Vec::new();
         }
+        // The smallest tree that holds every station that can pass: that of
+        // the rarest amenity asked for, or all stations.
+        let (tree, radius_hint) = query
+            .filter
+            .amenities
+            .iter()
+            .map(|amenity| &self.by_amenity[amenity_slot(amenity)])
+            .min_by_key(|t| t.tree.size())
+            .map_or((&self.sphere, &self.radius_hint), |t| (&t.tree, &t.radius_hint));
         let origin = query.origin.unit_vector();
         let now = minutes(query.at);
         let ceiling = query.radius_m.map_or(2.0, chord_for_distance).min(2.0);
-        let mut radius = f64::from_bits(self.radius_hint.load(Ordering::Relaxed)).clamp(1e-7, ceiling);
+        let mut radius = f64::from_bits(radius_hint.load(Ordering::Relaxed)).clamp(1e-7, ceiling);
         let mut found: Vec<(f64, Leaf, Packed)> = Vec::with_capacity(64);
         loop {
             found.clear();
             let mut seen = 0usize;
-            for point in self.sphere.locate_within_distance(origin, radius * radius) {
+            for point in tree.locate_within_distance(origin, radius * radius) {
                 seen += 1;
                 if let Some(packed) = self.candidate(point.data, &query.filter, query.at, now, calendar) {
                     let [x, y, z] = point.geom();
@@ -393,7 +445,7 @@ impl StationIndex {
                 let wanted = (query.limit * 3 / 2).max(8) as f64;
                 let hint = if found.is_empty() { radius } else { radius * (wanted / found.len() as f64).sqrt() };
                 if seen < 50_000 {
-                    self.radius_hint.store(hint.clamp(1e-7, 2.0).to_bits(), Ordering::Relaxed);
+                    radius_hint.store(hint.clamp(1e-7, 2.0).to_bits(), Ordering::Relaxed);
                 }
                 break;
             }
@@ -552,6 +604,60 @@ mod tests {
         assert!(index.nearest(&q, calendar).is_empty(), "National Day");
         q.at = at("2025-10-09 10:00");
         assert_eq!(index.nearest(&q, calendar).len(), 1);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// After stations move and gain or lose amenities one by one, searches
+        /// that require amenities (answered from the per-amenity trees) still
+        /// agree with a brute-force scan of the stations as they now are.
+        #[test]
+        fn updates_keep_the_amenity_trees_in_step(
+            points in proptest::collection::vec((20.0f64..=45.0, 100.0f64..=125.0, 0u8..4), 1..120),
+            updates in proptest::collection::vec((0usize..120, 20.0f64..=45.0, 100.0f64..=125.0, 0u8..4), 0..60),
+            origin in (20.0f64..=45.0, 100.0f64..=125.0),
+            wanted in 1u8..4,
+            limit in 1usize..12,
+        ) {
+            let calendar = HolidayCalendar::official();
+            let amenities_of = |mask: u8| -> Vec<Amenity> {
+                [(1, Amenity::PhoneCharging), (2, Amenity::EbikeCharging)].into_iter().filter(|(bit, _)| mask & bit != 0).map(|(_, a)| a).collect()
+            };
+            let mut stations: Vec<IndexedStation> = points.iter().enumerate()
+                .map(|(i, (lat, lng, mask))| station(i as i64, *lat, *lng, "24/7", &amenities_of(*mask)))
+                .collect();
+            let mut index = StationIndex::build(stations.clone());
+            for (which, lat, lng, mask) in updates {
+                let i = which % stations.len();
+                stations[i] = station(i as i64, lat, lng, "24/7", &amenities_of(mask));
+                index.upsert(stations[i].clone());
+            }
+            let mut q = query(origin.0, origin.1, limit);
+            q.filter.amenities = amenities_of(wanted).into_iter().collect();
+            let got: Vec<i64> = index.nearest(&q, calendar).iter().map(|h| h.id).collect();
+            let mut expected: Vec<(f64, i64)> = stations.iter()
+                .filter(|s| s.amenities.covers(q.filter.amenities))
+                .map(|s| (distance_m(q.origin, s.location), s.id))
+                .collect();
+            expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            expected.truncate(limit);
+            let expected: Vec<i64> = expected.into_iter().map(|(_, id)| id).collect();
+            prop_assert_eq!(got.len(), expected.len());
+            prop_assert_eq!(
+                got.iter().copied().collect::<std::collections::BTreeSet<_>>().len(),
+                got.len(),
+                "no station twice"
+            );
+            for id in &got {
+                prop_assert!(stations[*id as usize].amenities.covers(q.filter.amenities));
+            }
+            // Ties aside, the same stations.
+            let distance = |id: i64| distance_m(q.origin, stations[id as usize].location);
+            for (g, e) in got.iter().zip(&expected) {
+                prop_assert!((distance(*g) - distance(*e)).abs() < 1e-6);
+            }
+        }
     }
 
     proptest! {
