@@ -62,7 +62,7 @@ impl Place {
     }
 
     async fn session(&self, user: UserId) -> Client {
-        self.server.session(user).await
+        self.server.signed_in_as(user).await
     }
 
     /// Every station's counters over all time, and its daily rows.

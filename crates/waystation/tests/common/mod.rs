@@ -133,27 +133,6 @@ impl TestServer {
             .unwrap()
     }
 
-    /// A client signed in as `user` through a session minted in the store.
-    pub async fn session(&self, user: i64) -> Client {
-        let token = format!("{:064x}", user as u128 * 7919 + 4242);
-        let now = chrono::Utc::now();
-        self.store
-            .create_session(waystation_storage::NewSession {
-                token_hash: waystation_web::session::token_hash(&token),
-                user_id: user,
-                method: waystation_storage::SignInMethod::Code,
-                created_at: now,
-                expires_at: now + chrono::TimeDelta::days(1),
-                ip: None,
-                user_agent: None,
-            })
-            .await
-            .unwrap();
-        let mut client = self.client();
-        client.token = Some(token);
-        client
-    }
-
     /// Creates an account holding `role` on `org`.
     pub async fn person(&self, phone: &str, role: Role, org: OrgId) -> i64 {
         let user = self
