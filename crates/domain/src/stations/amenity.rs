@@ -100,6 +100,11 @@ impl Amenity {
         matches!(self, Amenity::RestSeats | Amenity::CarParking | Amenity::EvChargers | Amenity::MotorbikeParking)
     }
 
+    /// Its position in [`Amenity::ALL`] (which lists them in declaration order).
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     const fn bit(self) -> u32 {
         1 << (self as u32)
     }
@@ -234,6 +239,13 @@ impl From<Amenities> for BTreeMap<String, serde_json::Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_amenity_s_index_is_its_place_in_all() {
+        for (i, amenity) in Amenity::ALL.into_iter().enumerate() {
+            assert_eq!(amenity.index(), i, "{}", amenity.as_str());
+        }
+    }
 
     #[test]
     fn counted_amenities_carry_their_numbers() {

@@ -205,10 +205,6 @@ struct AmenityTree {
     radius_hint: AtomicU64,
 }
 
-/// The index of an amenity among the per-amenity trees.
-fn amenity_slot(amenity: Amenity) -> usize {
-    Amenity::ALL.iter().position(|a| *a == amenity).expect("every amenity is in ALL")
-}
 
 /// Interleaves the bits of quantised latitude and longitude.
 fn z_order(p: LatLng) -> u64 {
@@ -264,7 +260,7 @@ impl StationIndex {
         let mut per_amenity: Vec<Vec<SpherePoint>> = Amenity::ALL.iter().map(|_| Vec::new()).collect();
         for point in &sphere {
             for amenity in point.data.amenities.iter() {
-                per_amenity[amenity_slot(amenity)].push(*point);
+                per_amenity[amenity.index()].push(*point);
             }
         }
         let by_amenity = per_amenity
@@ -313,7 +309,7 @@ impl StationIndex {
             let leaf = Leaf::of(slot, &station);
             let point = SpherePoint::new(station.location.unit_vector(), leaf);
             for amenity in leaf.amenities.iter() {
-                self.by_amenity[amenity_slot(amenity)].tree.insert(point);
+                self.by_amenity[amenity.index()].tree.insert(point);
             }
             self.sphere.insert(point);
             self.plane.insert(PlanePoint::new([station.location.lng(), station.location.lat()], leaf));
@@ -329,7 +325,7 @@ impl StationIndex {
             let leaf = Leaf::of(slot, &entry.station);
             let point = SpherePoint::new(location.unit_vector(), leaf);
             for amenity in leaf.amenities.iter() {
-                self.by_amenity[amenity_slot(amenity)].tree.remove(&point);
+                self.by_amenity[amenity.index()].tree.remove(&point);
             }
             self.sphere.remove(&point);
             self.plane.remove(&PlanePoint::new([location.lng(), location.lat()], leaf));
@@ -421,7 +417,7 @@ impl StationIndex {
             .filter
             .amenities
             .iter()
-            .map(|amenity| &self.by_amenity[amenity_slot(amenity)])
+            .map(|amenity| &self.by_amenity[amenity.index()])
             .min_by_key(|t| t.tree.size())
             .map_or((&self.sphere, &self.radius_hint), |t| (&t.tree, &t.radius_hint));
         let origin = query.origin.unit_vector();

@@ -152,7 +152,7 @@ pub struct StationHit {
 impl StationHit {
     /// The hit as serde writes it; `search_answer` must write the same.
     #[cfg(test)]
-    fn of(station: &StationSummary, hit: &Hit, datum: Datum) -> Self {
+    fn of(station: &Station, hit: &Hit, datum: Datum) -> Self {
         Self {
             id: station.id,
             code: station.code.as_str().to_owned(),
@@ -161,7 +161,7 @@ impl StationHit {
             org_name: station.org_name.clone(),
             address: station.address.clone(),
             location: PointView::of(station.location, datum),
-            opening_hours: station.opening_hours.clone(),
+            opening_hours: station.hours.as_str().to_owned(),
             amenities: serde_json::to_value(&station.amenities).unwrap_or_default(),
             status: station.status,
             open: hit.state.open,
@@ -569,7 +569,7 @@ mod tests {
                 let written = search_answer(&hits[..n], &summaries[..n], datum, at);
                 let expected = SearchResult {
                     at: china_rfc3339(at),
-                    items: hits[..n].iter().zip(&summaries).map(|(h, s)| StationHit::of(s, h, datum)).collect(),
+                    items: hits[..n].iter().zip(&stations).map(|(h, s)| StationHit::of(s, h, datum)).collect(),
                 };
                 assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&expected).unwrap(), "datum {datum:?}, {n} hits");
             }

@@ -12,7 +12,7 @@ use std::sync::{Arc, RwLock};
 
 use waystation_domain::stations::geo::LatLng;
 use waystation_domain::stations::search::{IndexedStation, StationIndex};
-use waystation_domain::stations::{Amenities, StationCode, StationKind, StationStatus};
+use waystation_domain::stations::{Amenities, StationKind, StationStatus};
 use waystation_storage::{Station, Store, StoreError};
 
 const BATCH: i64 = 5_000;
@@ -32,14 +32,11 @@ pub struct StationSearch {
 pub struct StationSummary {
     pub id: i64,
     pub change_seq: i64,
-    pub code: StationCode,
     pub name: String,
     pub kind: StationKind,
-    pub org_name: String,
     pub address: String,
     /// WGS-84.
     pub location: LatLng,
-    pub opening_hours: String,
     pub amenities: Amenities,
     pub status: StationStatus,
     /// `{"id":…,"code":…,"name":…,"kind":…,"org_name":…,"address":…,` —
@@ -70,13 +67,10 @@ impl StationSummary {
         Self {
             id: station.id,
             change_seq: station.change_seq,
-            code: station.code.clone(),
             name: station.name.clone(),
             kind: station.kind,
-            org_name: station.org_name.clone(),
             address: station.address.clone(),
             location: station.location,
-            opening_hours: station.hours.as_str().to_owned(),
             amenities: station.amenities.clone(),
             status: station.status,
             json_head: json_head.into_boxed_str(),
