@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DESKTOP, clickAndLoad, launchBrowser, pathOf, screenshot, signInWithPassword, startServer, withPage } from './harness.mjs';
+import { DESKTOP, clickAndLoad, launchBrowser, pathOf, screenshot, signInWithPassword, startServer, withPage } from '../harness.mjs';
 
 let server;
 let browser;

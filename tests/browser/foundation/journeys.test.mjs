@@ -16,7 +16,7 @@ import {
   screenshot,
   startServer,
   withPage,
-} from './harness.mjs';
+} from '../harness.mjs';
 
 let server;
 let browser;

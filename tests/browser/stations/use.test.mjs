@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { MOBILE, DESKTOP, clickAndLoad, launchBrowser, logMark, pathOf, readCode, screenshot, startServer, withPage } from './harness.mjs';
+import { MOBILE, DESKTOP, clickAndLoad, launchBrowser, logMark, pathOf, readCode, screenshot, startServer, withPage } from '../harness.mjs';
 
 let server;
 let browser;

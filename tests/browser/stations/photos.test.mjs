@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
-import { DESKTOP, clickAndLoad, launchBrowser, pathOf, screenshot, signInWithPassword, startServer, withPage } from './harness.mjs';
+import { DESKTOP, clickAndLoad, launchBrowser, pathOf, screenshot, signInWithPassword, startServer, withPage } from '../harness.mjs';
 
 let server;
 let browser;

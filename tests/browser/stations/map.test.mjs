@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { MOBILE, clickAndLoad, launchBrowser, pathOf, screenshot, startServer, withPage } from './harness.mjs';
+import { MOBILE, clickAndLoad, launchBrowser, pathOf, screenshot, startServer, withPage } from '../harness.mjs';
 
 let server;
 let browser;
