@@ -17,7 +17,7 @@ use waystation_domain::stations::review::ReviewInput;
 use waystation_domain::stations::{StationKind, StationStatus};
 use waystation_storage::{NewUser, Station, StationListFilter, Store};
 
-use super::tree::OrgIds;
+use crate::foundation::demo::OrgIds;
 
 /// Workers who wrote the demo reviews and feedback: `(phone, name)`. They hold
 /// no role and are not listed among the demo accounts.

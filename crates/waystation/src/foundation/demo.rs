@@ -7,7 +7,22 @@ use waystation_domain::organisations::{DivisionCode, OrgId, OrgKind, OrgName};
 use waystation_domain::people::{NewPassword, PersonName, PhoneNumber, Role};
 use waystation_storage::{NewOrg, NewUser, Store};
 
-use super::{DemoAccount, DEMO_STAFF_PASSWORD};
+/// The password of every demo staff account.
+pub const DEMO_STAFF_PASSWORD: &str = "waystation-demo";
+
+/// The number of organisations in the demo tree.
+pub fn organisation_count() -> usize {
+    ORGANISATIONS.len()
+}
+
+pub struct DemoAccount {
+    pub phone: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+    pub org_name: &'static str,
+    pub password: bool,
+}
+
 
 /// `(key, parent key, kind, name, division code)`, parents before children.
 ///
@@ -112,7 +127,7 @@ const ACCOUNTS: &[(&str, &str, Role, &str, bool)] = &[
 ];
 
 /// `广东省` for `440000`: the name of the province's federation without `总工会`.
-pub(crate) fn province_name(code: &str) -> String {
+pub fn province_name(code: &str) -> String {
     ORGANISATIONS
         .iter()
         .find(|o| o.4 == Some(code))
@@ -130,7 +145,7 @@ impl OrgIds {
 }
 
 /// Creates the tree into an empty database.
-pub(crate) async fn create_tree(store: &Arc<dyn Store>) -> anyhow::Result<OrgIds> {
+pub async fn create_tree(store: &Arc<dyn Store>) -> anyhow::Result<OrgIds> {
     let mut ids: Vec<(&'static str, OrgId)> = Vec::with_capacity(ORGANISATIONS.len());
     for (key, parent, kind, name, code) in ORGANISATIONS {
         let parent_id = ids.iter().find(|(k, _)| k == parent).map(|(_, id)| *id);
@@ -152,7 +167,7 @@ pub(crate) async fn create_tree(store: &Arc<dyn Store>) -> anyhow::Result<OrgIds
 }
 
 /// One account per role, each with its grant.
-pub(crate) async fn create_accounts(store: &Arc<dyn Store>, ids: &OrgIds) -> anyhow::Result<Vec<DemoAccount>> {
+pub async fn create_accounts(store: &Arc<dyn Store>, ids: &OrgIds) -> anyhow::Result<Vec<DemoAccount>> {
     let password_hash = waystation_web::sign_in::hash_password(&NewPassword::parse(DEMO_STAFF_PASSWORD)?)?;
     let mut accounts = Vec::new();
     for (phone, name, role, org_key, password) in ACCOUNTS {

@@ -1,14 +1,13 @@
-//! The demo data set: the organisation tree of the places in the source
-//! documents, partner organisations, one account per role, and the rest
-//! stations of those places with the seed documents' own figures
-//! (`regions.rs`). A scale set of any size spread over China's cities
-//! (`cities.rs`) serves benchmarks. Both are generated deterministically
-//! (`generator.rs`): the same version loads the same data, byte for byte.
+//! The demo set's stations: the rest stations of the seed documents' places
+//! with their own figures (`regions.rs`), rooms, reviews and answered feedback
+//! at some of them (`using.rs`), and a scale set of any size spread over
+//! China's cities (`cities.rs`) for benchmarks. Both are generated
+//! deterministically (`generator.rs`): the same version loads the same data,
+//! byte for byte.
 
 mod cities;
 mod generator;
 mod regions;
-mod tree;
 mod using;
 
 use std::collections::BTreeMap;
@@ -16,18 +15,16 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use waystation_domain::organisations::{DivisionCode, OrgId};
-use waystation_domain::people::Role;
 use waystation_domain::stations::{StationKind, StationStatus, StatusChange};
 use waystation_storage::{StationInput, Store};
+
+use crate::foundation::demo::{province_name, OrgIds};
 
 pub use generator::DEMO_SEED;
 pub use regions::{figures, PARKING_NOT_YET_OPEN_NOTICE};
 pub use using::UseCounts;
 
 use generator::{draft, Area, Climate, Draft, Gen, Lifecycle};
-
-/// The password of every demo staff account.
-pub const DEMO_STAFF_PASSWORD: &str = "waystation-demo";
 
 /// Stations per import transaction: large enough to load fast, small enough
 /// not to hold the writer for long.
@@ -36,19 +33,6 @@ pub const IMPORT_BATCH: usize = 2_000;
 /// The most stations `demo --stations` loads in one run.
 pub const MAX_SCALE_STATIONS: u32 = 2_000_000;
 
-/// The number of organisations in the demo tree.
-pub fn organisation_count() -> usize {
-    tree::ORGANISATIONS.len()
-}
-
-pub struct DemoAccount {
-    pub phone: &'static str,
-    pub name: &'static str,
-    pub role: Role,
-    pub org_name: &'static str,
-    pub password: bool,
-}
-
 /// How many stations a load put where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionCount {
@@ -56,50 +40,25 @@ pub struct RegionCount {
     pub stations: usize,
 }
 
-/// What a demo load created.
-pub struct DemoSummary {
-    /// Organisations created by this load (none when the tree was there already).
-    pub organisations: usize,
-    pub accounts: Vec<DemoAccount>,
+/// What loading the scale set did.
+pub struct ScaleOutcome {
     pub stations: Vec<RegionCount>,
-    /// Whether these are the scale set's stations rather than the regional set's.
-    pub scale: bool,
     /// Of the stations, how many were there already (same external id) and were updated.
     pub updated: usize,
-    /// Rooms to book, reviews and answered feedback at the regional set's stations.
-    pub using: UseCounts,
 }
 
-/// Loads the whole demo set — organisations, accounts and the regional
-/// stations — into an empty database; refuses one that has organisations.
-pub async fn load(store: &Arc<dyn Store>) -> anyhow::Result<DemoSummary> {
-    refuse_non_empty(store).await?;
-    let ids = tree::create_tree(store).await?;
-    let accounts = tree::create_accounts(store, &ids).await?;
+/// Loads the regional stations, with their rooms, reviews and feedback, under
+/// the demo tree `ids`.
+pub async fn load_regional(store: &Arc<dyn Store>, ids: &OrgIds) -> anyhow::Result<(Vec<RegionCount>, UseCounts)> {
     let mut counts = Vec::new();
     let mut drafts = Vec::new();
-    for region in regions::build(&ids) {
+    for region in regions::build(ids) {
         counts.push(RegionCount { region: region.label.to_owned(), stations: region.drafts.len() });
         drafts.extend(region.drafts);
     }
     import(store, drafts).await?;
-    let using = using::load(store, &ids).await?;
-    Ok(DemoSummary { organisations: organisation_count(), accounts, stations: counts, scale: false, updated: 0, using })
-}
-
-/// Loads only the organisations and accounts (no stations) into an empty
-/// database, for tests that bring their own stations.
-pub async fn load_people(store: &Arc<dyn Store>) -> anyhow::Result<Vec<DemoAccount>> {
-    refuse_non_empty(store).await?;
-    let ids = tree::create_tree(store).await?;
-    tree::create_accounts(store, &ids).await
-}
-
-async fn refuse_non_empty(store: &Arc<dyn Store>) -> anyhow::Result<()> {
-    if !store.list_roots().await?.is_empty() {
-        anyhow::bail!("the database already holds organisations; the demo data set loads only into an empty database");
-    }
-    Ok(())
+    let using = using::load(store, ids).await?;
+    Ok((counts, using))
 }
 
 /// The stations of `drafts`, then their moves and status changes.
@@ -153,22 +112,15 @@ async fn import_batches(store: &Arc<dyn Store>, rows: Vec<StationInput>, status:
 }
 
 /// Adds `n` stations spread over China's cities (the scale set, for
-/// benchmarks), loading the organisation tree and accounts first when the
-/// database is empty. Not the regional set.
+/// benchmarks) to a database that holds the demo tree. Not the regional set.
 ///
 /// Station `i` is the same whatever `n` is, and has the external id
 /// `BENCH-000000i`: running again with the same or a larger `n` updates the
 /// first stations in place and adds the rest. Owners are the city federation
 /// where the tree has one, else the province's, else the national root; every
 /// status is imported as such (no status-change history), to load fast.
-pub async fn load_scale(store: &Arc<dyn Store>, n: u32) -> anyhow::Result<DemoSummary> {
+pub async fn load_scale(store: &Arc<dyn Store>, n: u32) -> anyhow::Result<ScaleOutcome> {
     anyhow::ensure!(n <= MAX_SCALE_STATIONS, "--stations is at most {MAX_SCALE_STATIONS}");
-    let (organisations, accounts) = if store.list_roots().await?.is_empty() {
-        let ids = tree::create_tree(store).await?;
-        (organisation_count(), tree::create_accounts(store, &ids).await?)
-    } else {
-        (0, Vec::new())
-    };
     let owners = scale_owners(store).await?;
     // Station codes are numbered per owner's area with five digits: check the run fits.
     let mut per_owner: BTreeMap<OrgId, u32> = BTreeMap::new();
@@ -200,9 +152,9 @@ pub async fn load_scale(store: &Arc<dyn Store>, n: u32) -> anyhow::Result<DemoSu
     }
     let stations = per_province
         .into_iter()
-        .map(|(code, stations)| RegionCount { region: tree::province_name(code), stations })
+        .map(|(code, stations)| RegionCount { region: province_name(code), stations })
         .collect();
-    Ok(DemoSummary { organisations, accounts, stations, scale: true, updated, using: UseCounts::default() })
+    Ok(ScaleOutcome { stations, updated })
 }
 
 /// The owner of each city's stations, by the division codes in the database.
@@ -276,44 +228,4 @@ async fn import_scale_batch(store: &Arc<dyn Store>, drafts: Vec<Draft>) -> anyho
         }
     }
     Ok(updated)
-}
-
-/// How to sign in as each demo account, and what was loaded where.
-pub fn describe(summary: &DemoSummary, base_url: &str) -> String {
-    let total: usize = summary.stations.iter().map(|r| r.stations).sum();
-    let what = match (summary.scale, summary.updated) {
-        (false, _) => String::new(),
-        (true, 0) => " (the scale set)".to_owned(),
-        (true, updated) => format!(" (the scale set; {updated} of them were there already and were updated)"),
-    };
-    let mut text = format!(
-        "Demo data loaded: {} organisations, {} accounts, {total} stations{what}.\n",
-        summary.organisations,
-        summary.accounts.len(),
-    );
-    if !summary.stations.is_empty() {
-        text.push_str(if summary.scale { "\nStations per province:\n" } else { "\nStations per region:\n" });
-        for r in &summary.stations {
-            text.push_str(&format!("  {:>7}  {}\n", r.stations, r.region));
-        }
-    }
-    if summary.using != UseCounts::default() {
-        let u = summary.using;
-        text.push_str(&format!("\nRooms to book: {}; reviews: {}; answered feedback: {}.\n", u.rooms, u.reviews, u.feedback));
-    }
-    if summary.accounts.is_empty() {
-        text.push_str("\nThe organisation tree and accounts were there already.\n");
-        return text;
-    }
-    text.push_str(&format!("\nSign in at {base_url}/sign-in\n\n"));
-    text.push_str(&format!("{:<14} {:<20} {:<9} {:<8} {}\n", "phone", "role", "password", "name", "organisation"));
-    for a in &summary.accounts {
-        let password = if a.password { DEMO_STAFF_PASSWORD } else { "-" };
-        text.push_str(&format!("{:<14} {:<20} {:<9} {:<8} {}\n", a.phone, a.role.as_str(), password, a.name, a.org_name));
-    }
-    text.push_str(
-        "\nEveryone can sign in with phone + one-time code: the code is written to the server log \
-         (look for `sign-in code issued`). Staff accounts can also use their password.\n",
-    );
-    text
 }

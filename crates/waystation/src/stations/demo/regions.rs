@@ -20,7 +20,7 @@ use waystation_domain::stations::{Amenities, Amenity, SixHaves, StationKind};
 use waystation_storage::StationInput;
 
 use super::generator::{apportion, draft, Area, Climate, Draft, Gen, Lifecycle};
-use super::tree::OrgIds;
+use crate::foundation::demo::OrgIds;
 
 /// The seed documents' figures that the regional set reproduces.
 pub mod figures {

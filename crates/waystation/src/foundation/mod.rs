@@ -1,0 +1,4 @@
+//! The foundation's part of the binary: its shell commands.
+
+pub mod cli;
+pub mod demo;
