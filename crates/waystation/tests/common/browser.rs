@@ -1,5 +1,5 @@
-//! A signed-in browser for page tests: the session cookie, forms with the CSRF
-//! token and an idempotency key, redirects not followed.
+//! A browser for page tests: the session cookie (or none, for a visitor), forms
+//! with the CSRF token and an idempotency key, redirects not followed.
 
 use reqwest::StatusCode;
 
@@ -13,7 +13,7 @@ pub struct FilePart<'a> {
     pub bytes: &'a [u8],
 }
 
-/// A signed-in browser: its cookies and the CSRF token its forms carry.
+/// A browser: its cookies and the CSRF token its forms carry.
 pub struct Browser {
     pub http: reqwest::Client,
     pub base: String,
@@ -30,21 +30,23 @@ pub struct Page {
 
 impl Browser {
     pub async fn sign_in(server: &TestServer, phone: &str) -> Browser {
-        Self::of(server, &server.sign_in(phone).await).await
+        Self::of(&server.sign_in(phone).await).await
     }
 
-    /// The browser of a person signed in through the API (one code per phone at a time).
-    pub async fn of(server: &TestServer, signed_in: &Client) -> Browser {
-        let token = signed_in.token.clone().unwrap();
+    /// The browser of a caller: the session cookie of its bearer token (none
+    /// for a visitor) and the CSRF cookie the pages hand out.
+    pub async fn of(caller: &Client) -> Browser {
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let first = http.get(server.url("/account")).header("cookie", format!("ws_session={token}")).send().await.unwrap();
+        let session = caller.token.as_deref().map(|t| format!("ws_session={t}")).unwrap_or_default();
+        let first = http.get(format!("{}/", caller.base)).header("cookie", &session).send().await.unwrap();
         let csrf = first
             .headers()
             .get_all("set-cookie")
             .iter()
             .find_map(|c| c.to_str().unwrap().strip_prefix("ws_csrf=").map(|v| v.split(';').next().unwrap().to_owned()))
             .expect("a csrf cookie");
-        Browser { http, base: server.base.clone(), cookies: format!("ws_session={token}; ws_csrf={csrf}"), csrf }
+        let cookies = if session.is_empty() { format!("ws_csrf={csrf}") } else { format!("{session}; ws_csrf={csrf}") };
+        Browser { http, base: caller.base.clone(), cookies, csrf }
     }
 
     async fn page(response: reqwest::Response) -> Page {
@@ -62,15 +64,12 @@ impl Browser {
         let key = format!("{:032x}", rand_key());
         let mut form: Vec<(&str, &str)> = vec![("csrf_token", self.csrf.as_str()), ("idempotency_key", key.as_str())];
         form.extend_from_slice(fields);
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("cookie", &self.cookies)
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        Self::page(response).await
+        self.post_raw(path, &form).await
+    }
+
+    /// Posts exactly these fields (no CSRF token or idempotency key unless given), as a forged form would.
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        Self::page(self.http.post(format!("{}{path}", self.base)).header("cookie", &self.cookies).form(fields).send().await.unwrap()).await
     }
 
     /// Uploads a CSV file (field `file`) in a multipart form, as the import page does.
@@ -114,7 +113,8 @@ impl Browser {
     }
 }
 
-pub fn rand_key() -> u128 {
+/// A fresh idempotency key per form, as each rendered form carries (unique in the process).
+fn rand_key() -> u128 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(1);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);

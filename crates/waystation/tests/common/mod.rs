@@ -1,21 +1,27 @@
-//! Starts the real server on a random port against a fresh database (SQLite,
-//! or PostgreSQL when `WAYSTATION_TEST_DATABASE_URL` is set) and talks HTTP to it.
-
-#![allow(dead_code)]
+//! The test kit: starts the real server on a random port against a fresh
+//! database (SQLite, or PostgreSQL when `WAYSTATION_TEST_DATABASE_URL` is set)
+//! and talks HTTP to it; [`builders`] make the organisations, people and
+//! stations a test starts from; [`browser`] drives the pages as a browser does.
+//!
+//! Tests run in parallel threads of one process, so nothing here is global
+//! but what is safe to share: each [`TestServer`] has its own database, port,
+//! code inbox, phone numbers and caller addresses.
 
 pub mod browser;
+pub mod builders;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use waystation_domain::organisations::{OrgId, OrgKind, OrgName};
-use waystation_domain::people::{PhoneNumber, Role};
+use waystation_domain::people::{PhoneNumber, UserId};
 use waystation_domain::sign_in::OneTimeCode;
 use waystation_storage::test_support::{fresh_database, TestDatabase};
-use waystation_storage::{NewOrg, NewUser, Org, Store};
+use waystation_storage::{NewOrg, Org, Store};
 use waystation_web::{AppState, CodeSender, WebConfig};
 
 /// Keeps the last code sent to each phone, as an SMS inbox would.
@@ -35,6 +41,10 @@ pub struct TestServer {
     pub store: Arc<dyn Store>,
     pub db: TestDatabase,
     pub inbox: Arc<Inbox>,
+    /// The next caller address (see [`TestServer::client`]).
+    next_address: AtomicU32,
+    /// The next phone number [`builders::UserBuilder`] hands out.
+    next_phone: AtomicU32,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -57,21 +67,32 @@ impl Answer {
     pub fn code(&self) -> &str {
         self.body["code"].as_str().unwrap_or("")
     }
+
+    /// Reads a response: its status, headers, text and (when it is JSON) body.
+    pub async fn of(response: reqwest::Response) -> Self {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer { status, headers, body, text }
+    }
+}
+
+fn config() -> WebConfig {
+    WebConfig { secure_cookies: false, trust_forwarded_for: true, ..WebConfig::default() }
 }
 
 impl TestServer {
     pub async fn start() -> Self {
-        let db = fresh_database().await;
-        let store = waystation_storage::open(&db.url).await.expect("open the test database");
-        store.migrate().await.expect("migrate");
+        let (db, store) = empty_store().await;
         let inbox = Arc::new(Inbox::default());
-        let state = AppState::new(store.clone(), WebConfig { secure_cookies: false, trust_forwarded_for: true, ..WebConfig::default() }, inbox.clone()).await.unwrap();
+        let state = AppState::new(store.clone(), config(), inbox.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let task = tokio::spawn(async move {
             waystation_web::serve(listener, state, std::future::pending()).await.unwrap();
         });
-        Self { base, store, db, inbox, task }
+        Self { base, store, db, inbox, next_address: AtomicU32::new(1), next_phone: AtomicU32::new(1000), task }
     }
 
     /// A server holding the demo organisations and accounts (no stations: tests add their own).
@@ -83,9 +104,7 @@ impl TestServer {
 
     /// Another server process on the same database (as behind a load balancer).
     pub async fn second_server(&self) -> Client {
-        let state = AppState::new(self.store.clone(), WebConfig { secure_cookies: false, trust_forwarded_for: true, ..WebConfig::default() }, self.inbox.clone())
-            .await
-            .unwrap();
+        let state = AppState::new(self.store.clone(), config(), self.inbox.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
@@ -106,12 +125,18 @@ impl TestServer {
 
     /// Each caller is a different address, so rate limits per address stay apart.
     pub fn client(&self) -> Client {
+        let n = self.next_address.fetch_add(1, Ordering::Relaxed);
         Client {
             http: reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap(),
             base: self.base.clone(),
             token: None,
-            ip: format!("10.{}.{}.{}", rand_octet(), rand_octet(), rand_octet()),
+            ip: format!("10.{}.{}.{}", (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff),
         }
+    }
+
+    /// A phone number no account of this server's database holds yet (`1390000` and four digits).
+    pub fn fresh_phone(&self) -> String {
+        format!("1390000{:04}", self.next_phone.fetch_add(1, Ordering::Relaxed))
     }
 
     /// Signs in by phone and code through the API; returns a client holding the bearer token.
@@ -133,25 +158,8 @@ impl TestServer {
             .unwrap()
     }
 
-    /// Creates an account holding `role` on `org`.
-    pub async fn person(&self, phone: &str, role: Role, org: OrgId) -> i64 {
-        let user = self
-            .store
-            .create_user(None, NewUser { phone: PhoneNumber::parse(phone).unwrap(), name: None, password_hash: None })
-            .await
-            .unwrap();
-        self.store.grant_role(None, user.id, org, role).await.unwrap();
-        user.id
-    }
-
-    /// A station made from the JSON of a station form (as the API takes it), in `status`.
-    pub async fn station(&self, form: Value, status: waystation_domain::stations::StationStatus) -> waystation_storage::Station {
-        let form: waystation_web::stations::StationForm = serde_json::from_value(form).unwrap();
-        self.store.create_station(None, form.validate().unwrap(), status, "test").await.unwrap()
-    }
-
     /// A client signed in as `user` through a session minted in the store (no code round trip).
-    pub async fn signed_in_as(&self, user: i64) -> Client {
+    pub async fn signed_in_as(&self, user: UserId) -> Client {
         let token = format!("{:032x}{:032x}", rand::random::<u128>(), rand::random::<u128>());
         let now = chrono::Utc::now();
         self.store
@@ -177,21 +185,58 @@ impl TestServer {
 
     /// Runs raw SQL against the test database, as an intruder or an operator would.
     pub async fn sql(&self, statement: &str) {
-        use sqlx::Connection;
-        if self.db.url.starts_with("sqlite:") {
-            let mut conn = sqlx::SqliteConnection::connect(&self.db.url).await.unwrap();
-            sqlx::Executor::execute(&mut conn, statement).await.unwrap();
-        } else {
-            let mut conn = sqlx::PgConnection::connect(&self.db.url).await.unwrap();
-            sqlx::Executor::execute(&mut conn, statement).await.unwrap();
-        }
+        sql(&self.db.url, statement).await
     }
 }
 
-fn rand_octet() -> u8 {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(1);
-    (NEXT.fetch_add(7, Ordering::Relaxed) % 250) as u8 + 1
+/// A fresh, migrated, empty database and the store on it.
+pub async fn empty_store() -> (TestDatabase, Arc<dyn Store>) {
+    let db = fresh_database().await;
+    let store = waystation_storage::open(&db.url).await.expect("open the test database");
+    store.migrate().await.expect("migrate");
+    (db, store)
+}
+
+/// Runs the `waystation` binary on the database at `db`, as a person runs it.
+pub fn waystation(db: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_waystation"))
+        .arg("--database-url")
+        .arg(db)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+/// Runs raw SQL against the database at `url`, on either backend.
+pub async fn sql(url: &str, statement: &str) {
+    use sqlx::Connection;
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::Executor::execute(&mut conn, statement).await.unwrap();
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::Executor::execute(&mut conn, statement).await.unwrap();
+    }
+}
+
+/// A binary answer.
+pub struct Bytes {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Bytes {
+    pub fn content_type(&self) -> &str {
+        self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// The error code, when the answer is a JSON error.
+    pub fn code(&self) -> String {
+        serde_json::from_slice::<Value>(&self.body).map(|v| v["code"].as_str().unwrap_or("").to_owned()).unwrap_or_default()
+    }
 }
 
 /// One caller: a cookie jar, maybe a bearer token, an address of its own.
@@ -203,11 +248,17 @@ pub struct Client {
 }
 
 impl Client {
-    pub async fn send(&self, method: Method, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Answer {
-        let mut request = self.http.request(method, format!("{}{path}", self.base)).header("x-forwarded-for", &self.ip);
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
+    /// A request to `path` from this caller: its address and, when signed in, its bearer token.
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let request = self.http.request(method, format!("{}{path}", self.base)).header("x-forwarded-for", &self.ip);
+        match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
         }
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> Answer {
+        let mut request = self.request(method, path);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
@@ -217,12 +268,7 @@ impl Client {
             Some(body) => request = request.json(&body),
             None => {}
         }
-        let response = request.send().await.expect("the server answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Answer { status, headers, body, text }
+        Answer::of(request.send().await.expect("the server answers")).await
     }
 
     pub async fn get(&self, path: &str) -> Answer {
@@ -233,21 +279,27 @@ impl Client {
         self.send(Method::POST, path, Some(body), &[]).await
     }
 
+    /// A raw body of any type (a file, malformed input), with extra headers.
+    pub async fn post_bytes(&self, path: &str, content_type: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> Answer {
+        let mut request = self.request(Method::POST, path).header("content-type", content_type).body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Answer::of(request.send().await.unwrap()).await
+    }
+
+    /// GETs a path with extra headers and keeps the answer as bytes (images, PDFs).
+    pub async fn get_bytes(&self, path: &str, headers: &[(&str, &str)]) -> Bytes {
+        let mut request = self.request(Method::GET, path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("the server answers");
+        Bytes { status: response.status(), headers: response.headers().clone(), body: response.bytes().await.unwrap().to_vec() }
+    }
+
     /// A raw body, for malformed input.
     pub async fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Answer {
-        let mut request = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("x-forwarded-for", &self.ip)
-            .header("content-type", content_type)
-            .body(body.to_owned());
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.unwrap();
-        Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null), text }
+        self.post_bytes(path, content_type, body.as_bytes().to_vec(), &[]).await
     }
 }

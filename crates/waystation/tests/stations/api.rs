@@ -1,8 +1,6 @@
 //! Stations through the API on the real server: finding, managing, refusing.
 
-mod common;
-
-use common::{Client, TestServer};
+use crate::common::{Client, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -258,20 +256,8 @@ async fn a_system_admin_adds_next_years_holidays_and_stations_follow_them() {
 
 const CSV_HEADER: &str = "外部编号,名称,类型,所属组织,地址,纬度,经度,开放时间,服务设施\n";
 
-async fn import(client: &Client, query: &str, body: Vec<u8>, content_type: &str) -> common::Answer {
-    let response = client
-        .http
-        .post(format!("{}/api/v1/stations/import?{query}", client.base))
-        .bearer_auth(client.token.as_ref().unwrap())
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
-    common::Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null), text }
+async fn import(client: &Client, query: &str, body: Vec<u8>, content_type: &str) -> crate::common::Answer {
+    client.post_bytes(&format!("/api/v1/stations/import?{query}"), content_type, body, &[]).await
 }
 
 #[tokio::test]
@@ -416,14 +402,7 @@ async fn a_scanned_qr_code_opens_a_page_that_checks_the_worker_in() {
     let worker = server.sign_in("13800000007").await;
     let page = worker.get(&path).await;
     assert!(page.text.contains("data-testid=\"visit-confirm\""), "{}", page.text);
-    let submit = |c: &str| {
-        worker
-            .http
-            .post(format!("{}/stations/{id}/visit", worker.base))
-            .bearer_auth(worker.token.as_ref().unwrap())
-            .form(&[("c", c.to_owned())])
-            .send()
-    };
+    let submit = |c: &str| worker.request(Method::POST, &format!("/stations/{id}/visit")).form(&[("c", c.to_owned())]).send();
     let first = submit(&code).await.unwrap().text().await.unwrap();
     assert!(first.contains("data-testid=\"visit-counted\""));
     let second = submit(&code).await.unwrap().text().await.unwrap();

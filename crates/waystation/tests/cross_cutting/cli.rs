@@ -2,30 +2,11 @@
 
 use std::process::Command;
 
-fn waystation(db: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_waystation"))
-        .arg("--database-url")
-        .arg(db)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the binary runs")
-}
+use crate::common::waystation;
 
 /// Runs SQL by hand against the database at `url`, as an intruder would.
 fn by_hand(url: &str, statement: &str) {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        use sqlx::Connection;
-        if url.starts_with("sqlite:") {
-            let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
-            sqlx::Executor::execute(&mut conn, statement).await.unwrap();
-        } else {
-            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-            sqlx::Executor::execute(&mut conn, statement).await.unwrap();
-        }
-    });
+    tokio::runtime::Runtime::new().unwrap().block_on(crate::common::sql(url, statement));
 }
 
 /// A fresh database on the backend under test (SQLite, or PostgreSQL when

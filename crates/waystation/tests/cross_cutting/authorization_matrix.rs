@@ -2,12 +2,11 @@
 //! subtree. A new route must be added here: the test fails when the OpenAPI
 //! document lists a route that the matrix does not.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 use chrono::{TimeDelta, Utc};
-use common::{Client, TestServer};
+use crate::common::builders::{OrgTree, StationBuilder};
+use crate::common::{Client, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use waystation_domain::organisations::{OrgId, OrgKind};
@@ -50,14 +49,12 @@ struct World {
 impl World {
     async fn new() -> Self {
         let server = TestServer::start().await;
-        let national = server.org(None, OrgKind::National, "全国").await;
-        let a = server.org(Some(national.id), OrgKind::Province, "甲省").await;
-        let b = server.org(Some(national.id), OrgKind::Province, "乙省").await;
+        let tree = OrgTree::create(&server).await;
         let mut holders = Vec::new();
-        for (i, role) in Role::ALL.into_iter().enumerate() {
-            holders.push((role, server.person(&format!("1380000{:04}", 100 + i), role, a.id).await));
+        for role in Role::ALL {
+            holders.push((role, server.user().role(role, tree.province).create().await));
         }
-        Self { server, province_a: a.id, province_b: b.id, holders, counter: Default::default() }
+        Self { server, province_a: tree.province, province_b: tree.other_province, holders, counter: Default::default() }
     }
 
     fn next(&self) -> u32 {
@@ -79,7 +76,7 @@ impl World {
     /// A fresh open station owned by a fresh city in the scope's province.
     async fn station(&self, scope: Scope) -> i64 {
         let city = self.city(scope).await;
-        self.server.station(station_body(city), waystation_domain::stations::StationStatus::Open).await.id
+        test_station(city).create(&self.server).await.id
     }
 
     /// A fresh bookable room at a fresh station in the scope.
@@ -126,8 +123,7 @@ impl World {
     }
 
     async fn grant_on(&self, org: OrgId) -> (UserId, i64) {
-        let phone = format!("1390000{:04}", self.next());
-        let user = self.server.person(&phone, Role::Worker, org).await;
+        let user = self.server.user().role(Role::Worker, org).create().await;
         let grant = self.server.store.grants_of_user(user).await.unwrap()[0].id;
         (user, grant)
     }
@@ -203,12 +199,12 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
         ("GET", "/api/v1/stations?status=retired") => {
             (Method::GET, format!("/api/v1/stations?org={}&status=retired", world.province(scope)), None)
         }
-        ("POST", "/api/v1/stations") => (m, route.template.into(), Some(station_body(world.city(scope).await))),
+        ("POST", "/api/v1/stations") => (m, route.template.into(), Some(test_station(world.city(scope).await).json())),
         ("GET", "/api/v1/stations/{id}") => (m, format!("/api/v1/stations/{}", world.station(scope).await), None),
         ("PUT", "/api/v1/stations/{id}") => {
             let id = world.station(scope).await;
             let org = world.server.store.get_station(id).await.unwrap().org_id;
-            (m, format!("/api/v1/stations/{id}"), Some(station_body(org)))
+            (m, format!("/api/v1/stations/{id}"), Some(test_station(org).json()))
         }
         ("POST", "/api/v1/stations/{id}/status") => {
             (m, format!("/api/v1/stations/{}/status", world.station(scope).await), Some(json!({"status": "suspended", "reason": "维修"})))
@@ -311,12 +307,9 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
     }
 }
 
-fn station_body(org: OrgId) -> Value {
-    json!({
-        "name": "测试驿站", "kind": "union_station", "org_id": org, "address": "解放碑步行街 1 号",
-        "location": {"lat": 29.557, "lng": 106.577}, "opening_hours": "Mo-Su 07:00-22:00",
-        "amenities": {"phone_charging": true}
-    })
+/// The station the matrix makes, and sends as a form.
+fn test_station(org: OrgId) -> StationBuilder {
+    StationBuilder::new("测试驿站", org).amenity("phone_charging")
 }
 
 fn routes() -> Vec<Route> {
@@ -371,7 +364,7 @@ fn routes() -> Vec<Route> {
         r(Method::GET, "/api/v1/stations/{id}/reservations", Roles(STATION_STAFF), true),
         r(Method::POST, "/api/v1/reservations/{id}/confirm", Roles(STATION_STAFF), true),
         r(Method::POST, "/api/v1/reservations/{id}/decline", Roles(STATION_STAFF), true),
-        // Someone else's booking: only staff may cancel it (its booker is tested in station_use.rs).
+        // Someone else's booking: only staff may cancel it (its booker is tested in stations/using.rs).
         r(Method::POST, "/api/v1/reservations/{id}/cancel", Roles(STATION_STAFF), true),
         r(Method::GET, "/api/v1/stations/{id}/qr.svg", Everyone, true),
         // Printable QR codes: anyone prints a listed station's; an organisation's sheets are for its station staff.

@@ -3,36 +3,32 @@
 //! organisation answers, the console page, and `waystation stations reindex`.
 //! SQLite always; PostgreSQL with `WAYSTATION_TEST_DATABASE_URL`.
 
-mod common;
-
 use chrono::{NaiveDate, TimeDelta, Utc};
-use common::{Client, TestServer};
+use crate::common::builders::{OrgTree, StationBuilder};
+use crate::common::{waystation, Client, TestServer};
 use rand::{Rng, SeedableRng};
 use reqwest::StatusCode;
 use serde_json::json;
 use waystation_domain::organisations::{OrgId, OrgKind};
-use waystation_domain::people::{PhoneNumber, Role, UserId};
+use waystation_domain::people::{Role, UserId};
 use waystation_domain::stations::indices::Counters;
 use waystation_domain::stations::reservation::{Decider, ReservationChange, ReservationStatus, ResourceInput, Slot};
 use waystation_domain::stations::review::ReviewInput;
-use waystation_domain::stations::StationStatus;
-use waystation_storage::{CounterScope, NewUser, Store};
+use waystation_storage::{CounterScope, Store};
 
 struct Place {
     server: TestServer,
     province: OrgId,
+    /// 甲市 and 乙市, both of the province.
     cities: [OrgId; 2],
-    next: std::sync::atomic::AtomicU32,
 }
 
 impl Place {
     async fn new() -> Self {
         let server = TestServer::start().await;
-        let national = server.org(None, OrgKind::National, "全国").await;
-        let province = server.org(Some(national.id), OrgKind::Province, "甲省").await;
-        let a = server.org(Some(province.id), OrgKind::City, "甲市").await;
-        let b = server.org(Some(province.id), OrgKind::City, "乙市").await;
-        Self { server, province: province.id, cities: [a.id, b.id], next: Default::default() }
+        let tree = OrgTree::create(&server).await;
+        let second_city = server.org(Some(tree.province), OrgKind::City, "乙市").await.id;
+        Self { server, province: tree.province, cities: [tree.city, second_city] }
     }
 
     fn store(&self) -> &std::sync::Arc<dyn Store> {
@@ -40,25 +36,16 @@ impl Place {
     }
 
     async fn station(&self, org: OrgId, name: &str) -> (i64, String) {
-        let form: waystation_web::stations::StationForm = serde_json::from_value(json!({
-            "name": name, "kind": "union_station", "org_id": org, "address": "解放碑步行街 1 号",
-            "location": {"lat": 29.557, "lng": 106.577}, "opening_hours": "24/7"
-        }))
-        .unwrap();
-        let station = self.store().create_station(None, form.validate().unwrap(), StationStatus::Open, "test").await.unwrap();
+        let station = StationBuilder::new(name, org).hours("24/7").create(&self.server).await;
         (station.id, station.code.as_str().to_owned())
     }
 
     async fn worker(&self) -> UserId {
-        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let phone = PhoneNumber::parse(&format!("1390000{n:04}")).unwrap();
-        self.store().create_user(None, NewUser { phone, name: None, password_hash: None }).await.unwrap().id
+        self.server.user().create().await
     }
 
     async fn staff(&self, role: Role, org: OrgId) -> (UserId, Client) {
-        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let user = self.server.person(&format!("1370000{n:04}"), role, org).await;
-        (user, self.session(user).await)
+        self.server.user().role(role, org).signed_in().await
     }
 
     async fn session(&self, user: UserId) -> Client {
@@ -300,12 +287,7 @@ async fn reindex_from_the_shell_restores_counters_lost_in_an_import() {
     place.server.sql("DELETE FROM station_daily_counters").await;
     assert_eq!(place.all_counters().await[0].1, Counters::default());
 
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_waystation"))
-        .args(["--database-url", &place.server.db.url, "stations", "reindex"])
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the binary runs");
+    let output = waystation(&place.server.db.url, &["stations", "reindex"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stdout).contains("1 stations, 2 daily rows"));
     assert_eq!(place.all_counters().await, kept);

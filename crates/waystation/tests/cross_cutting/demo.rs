@@ -6,20 +6,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::common::empty_store;
 use waystation::demo::{self, figures};
 use waystation_domain::organisations::{DivisionCode, OrgId};
 use waystation_domain::pagination::PageRequest;
 use waystation_domain::people::PhoneNumber;
 use waystation_domain::stations::{Amenity, StationKind, StationStatus};
-use waystation_storage::test_support::{fresh_database, TestDatabase};
 use waystation_storage::{Org, Station, StationListFilter, Store};
-
-async fn empty_store() -> (TestDatabase, Arc<dyn Store>) {
-    let db = fresh_database().await;
-    let store = waystation_storage::open(&db.url).await.expect("open the test database");
-    store.migrate().await.expect("migrate");
-    (db, store)
-}
 
 /// Every station the filter selects, page by page through the cursors.
 async fn stations(store: &Arc<dyn Store>, filter: &StationListFilter) -> Vec<Station> {

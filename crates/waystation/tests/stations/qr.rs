@@ -4,12 +4,10 @@
 //! its station staff only. SQLite always; PostgreSQL with
 //! `WAYSTATION_TEST_DATABASE_URL`.
 
-mod common;
-
-use common::{Client, TestServer};
+use crate::common::builders::{OrgTree, StationBuilder};
+use crate::common::{Client, TestServer};
 use lopdf::{Document, Object, ObjectId};
 use reqwest::StatusCode;
-use serde_json::json;
 use waystation_domain::organisations::{OrgId, OrgKind};
 use waystation_domain::people::Role;
 use waystation_domain::stations::StationStatus;
@@ -27,60 +25,25 @@ struct Place {
 impl Place {
     async fn new() -> Self {
         let server = TestServer::start().await;
-        let national = server.org(None, OrgKind::National, "全国").await;
-        let province = server.org(Some(national.id), OrgKind::Province, "甲省").await;
-        let other_province = server.org(Some(national.id), OrgKind::Province, "乙省").await;
-        let city = server.org(Some(province.id), OrgKind::City, "甲市").await;
-        let mut place = Self { server, province: province.id, other_province: other_province.id, city: city.id, station: 0, code: String::new() };
-        place.station = place.add_station(city.id, "解放碑驿站", StationStatus::Open).await;
-        place.code = place.server.store.get_station(place.station).await.unwrap().code.as_str().to_owned();
-        place
+        let tree = OrgTree::create(&server).await;
+        let station = StationBuilder::new("解放碑驿站", tree.city).create(&server).await;
+        let code = station.code.as_str().to_owned();
+        Self { server, province: tree.province, other_province: tree.other_province, city: tree.city, station: station.id, code }
     }
 
     async fn add_station(&self, org: OrgId, name: &str, status: StationStatus) -> i64 {
-        let form = json!({
-            "name": name, "kind": "union_station", "org_id": org, "address": "解放碑步行街 1 号",
-            "location": {"lat": 29.557, "lng": 106.577}, "opening_hours": "Mo-Su 07:00-22:00"
-        });
-        self.server.station(form, status).await.id
+        StationBuilder::new(name, org).status(status).create(&self.server).await.id
     }
 
     /// A client signed in as a new person holding `role` on `org`.
-    async fn holder(&self, phone: &str, role: Role, org: OrgId) -> Client {
-        self.server.signed_in_as(self.server.person(phone, role, org).await).await
+    async fn holder(&self, role: Role, org: OrgId) -> Client {
+        self.server.user().role(role, org).signed_in().await.1
     }
 
     /// The address the station's QR code must hold when asked over plain HTTP.
     fn visit_url(&self, id: i64, code: &str) -> String {
         format!("{}/stations/{id}/visit?c={code}", self.server.base)
     }
-}
-
-/// A binary answer.
-struct Bytes {
-    status: StatusCode,
-    content_type: String,
-    body: Vec<u8>,
-}
-
-impl Bytes {
-    fn code(&self) -> String {
-        serde_json::from_slice::<serde_json::Value>(&self.body).map(|v| v["code"].as_str().unwrap_or("").to_owned()).unwrap_or_default()
-    }
-}
-
-async fn fetch(client: &Client, path: &str, headers: &[(&str, &str)]) -> Bytes {
-    let mut request = client.http.get(format!("{}{path}", client.base)).header("x-forwarded-for", &client.ip);
-    if let Some(token) = &client.token {
-        request = request.bearer_auth(token);
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = request.send().await.expect("the server answers");
-    let status = response.status();
-    let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-    Bytes { status, content_type, body: response.bytes().await.unwrap().to_vec() }
 }
 
 /// The QR codes found in a greyscale picture, decoded.
@@ -201,9 +164,9 @@ async fn the_png_is_the_visit_address_in_whole_pixel_modules_at_the_asked_size()
     let anyone = place.server.client();
     let path = format!("/api/v1/stations/{}/qr.png", place.station);
 
-    let png = fetch(&anyone, &path, &[]).await;
+    let png = anyone.get_bytes(&path, &[]).await;
     assert_eq!(png.status, StatusCode::OK);
-    assert_eq!(png.content_type, "image/png");
+    assert_eq!(png.content_type(), "image/png");
     let (width, height, pixels) = decode_png(&png.body);
     assert_eq!((width, height), (512, 512), "512 pixels by default");
     assert!(pixels.iter().all(|&p| p == 0 || p == 255), "pure black and white, no blur");
@@ -211,7 +174,7 @@ async fn the_png_is_the_visit_address_in_whole_pixel_modules_at_the_asked_size()
     assert_eq!(read_qr(width, height, |x, y| pixels[y * width + x]), [place.visit_url(place.station, &place.code)]);
 
     // Behind an HTTPS proxy the address is https, as the SVG's is.
-    let https = fetch(&anyone, &format!("{path}?size=200"), &[("x-forwarded-proto", "https")]).await;
+    let https = anyone.get_bytes(&format!("{path}?size=200"), &[("x-forwarded-proto", "https")]).await;
     let (width, height, pixels) = decode_png(&https.body);
     assert_eq!((width, height), (200, 200));
     let host = place.server.base.trim_start_matches("http://");
@@ -230,7 +193,7 @@ async fn a_png_size_outside_128_to_2048_pixels_is_refused_with_422() {
         assert!(answer.body["message"].as_str().unwrap().contains("2048"), "the message names the range: {answer:?}");
     }
     for size in ["128", "2048"] {
-        let png = fetch(&anyone, &format!("/api/v1/stations/{}/qr.png?size={size}", place.station), &[]).await;
+        let png = anyone.get_bytes(&format!("/api/v1/stations/{}/qr.png?size={size}", place.station), &[]).await;
         assert_eq!(png.status, StatusCode::OK, "size {size}");
         assert_eq!(decode_png(&png.body).0.to_string(), size);
     }
@@ -243,9 +206,9 @@ async fn the_pdf_sheet_is_a4_in_the_cjk_font_with_name_code_address_and_a_vector
     let place = Place::new().await;
     let anyone = place.server.client();
     let path = format!("/api/v1/stations/{}/qr.pdf", place.station);
-    let pdf = fetch(&anyone, &path, &[]).await;
+    let pdf = anyone.get_bytes(&path, &[]).await;
     assert_eq!(pdf.status, StatusCode::OK);
-    assert_eq!(pdf.content_type, "application/pdf");
+    assert_eq!(pdf.content_type(), "application/pdf");
     let pages = read_pdf(&pdf.body);
     assert_eq!(pages.len(), 1);
     let page = &pages[0];
@@ -256,7 +219,7 @@ async fn the_pdf_sheet_is_a4_in_the_cjk_font_with_name_code_address_and_a_vector
     assert!(!String::from_utf8_lossy(&pdf.body).contains("/Image"), "no bitmap");
 
     // The instruction follows the caller's language; the name stays Chinese.
-    let english = read_pdf(&fetch(&anyone, &path, &[("accept-language", "en")]).await.body);
+    let english = read_pdf(&anyone.get_bytes(&path, &[("accept-language", "en")]).await.body);
     assert!(english[0].text.contains("Scan to check in at this station") && english[0].text.contains("解放碑驿站"), "{}", english[0].text);
 }
 
@@ -266,17 +229,17 @@ async fn characters_beyond_ucs2_print_as_a_placeholder_and_unlisted_stations_sta
     let anyone = place.server.client();
     // 𠮷 (U+20BB7) lies outside the Basic Multilingual Plane.
     let rare = place.add_station(place.city, "𠮷祥驿站", StationStatus::Open).await;
-    let pdf = fetch(&anyone, &format!("/api/v1/stations/{rare}/qr.pdf"), &[]).await;
+    let pdf = anyone.get_bytes(&format!("/api/v1/stations/{rare}/qr.pdf"), &[]).await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert!(read_pdf(&pdf.body)[0].text.contains("〓祥驿站"));
 
     let planned = place.add_station(place.city, "筹建驿站", StationStatus::Planned).await;
     for kind in ["png", "pdf"] {
-        let hidden = fetch(&anyone, &format!("/api/v1/stations/{planned}/qr.{kind}"), &[]).await;
+        let hidden = anyone.get_bytes(&format!("/api/v1/stations/{planned}/qr.{kind}"), &[]).await;
         assert_eq!((hidden.status, hidden.code()), (StatusCode::NOT_FOUND, "station_not_found".to_owned()), "{kind}");
     }
-    let manager = place.holder("13800000301", Role::StationManager, place.city).await;
-    assert_eq!(fetch(&manager, &format!("/api/v1/stations/{planned}/qr.pdf"), &[]).await.status, StatusCode::OK, "its staff print it before it opens");
+    let manager = place.holder(Role::StationManager, place.city).await;
+    assert_eq!(manager.get_bytes(&format!("/api/v1/stations/{planned}/qr.pdf"), &[]).await.status, StatusCode::OK, "its staff print it before it opens");
 }
 
 #[tokio::test]
@@ -288,8 +251,8 @@ async fn an_organisation_prints_a_sheet_per_listed_station_of_its_subtree_for_it
     place.add_station(place.other_province, "乙省驿站", StationStatus::Open).await;
     let path = format!("/api/v1/orgs/{}/stations/qr.pdf", place.province);
 
-    let staff = place.holder("13800000302", Role::StationManager, place.province).await;
-    let pdf = fetch(&staff, &path, &[]).await;
+    let staff = place.holder(Role::StationManager, place.province).await;
+    let pdf = staff.get_bytes(&path, &[]).await;
     assert_eq!(pdf.status, StatusCode::OK);
     let pages = read_pdf(&pdf.body);
     let suspended_code = place.server.store.get_station(suspended).await.unwrap().code.as_str().to_owned();
@@ -301,17 +264,17 @@ async fn an_organisation_prints_a_sheet_per_listed_station_of_its_subtree_for_it
         assert_eq!(read_qr_squares(&page.filled), [place.visit_url(*id, code)]);
     }
 
-    let worker = place.holder("13800000303", Role::Worker, place.province).await;
-    let outsider = place.holder("13800000304", Role::OrgAdmin, place.other_province).await;
-    assert_eq!(fetch(&worker, &path, &[]).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(fetch(&outsider, &path, &[]).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(fetch(&place.server.client(), &path, &[]).await.status, StatusCode::UNAUTHORIZED);
-    let missing = fetch(&staff, "/api/v1/orgs/999999/stations/qr.pdf", &[]).await;
+    let worker = place.holder(Role::Worker, place.province).await;
+    let outsider = place.holder(Role::OrgAdmin, place.other_province).await;
+    assert_eq!(worker.get_bytes(&path, &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(outsider.get_bytes(&path, &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(place.server.client().get_bytes(&path, &[]).await.status, StatusCode::UNAUTHORIZED);
+    let missing = staff.get_bytes("/api/v1/orgs/999999/stations/qr.pdf", &[]).await;
     assert_eq!((missing.status, missing.code()), (StatusCode::NOT_FOUND, "org_not_found".to_owned()));
 
     // An organisation with nothing listed has nothing to print.
     let empty = place.server.org(Some(place.city), OrgKind::District, "乙区").await.id;
-    let nothing = fetch(&staff, &format!("/api/v1/orgs/{empty}/stations/qr.pdf"), &[]).await;
+    let nothing = staff.get_bytes(&format!("/api/v1/orgs/{empty}/stations/qr.pdf"), &[]).await;
     assert_eq!((nothing.status, nothing.code()), (StatusCode::UNPROCESSABLE_ENTITY, "no_stations_to_print".to_owned()));
 }
 
@@ -321,19 +284,14 @@ async fn more_than_two_thousand_sheets_at_once_are_refused_with_422() {
     let district = place.server.org(Some(place.city), OrgKind::District, "大区").await.id;
     let rows = (0..2000)
         .map(|i| {
-            let form: waystation_web::stations::StationForm = serde_json::from_value(json!({
-                "name": format!("批量驿站{i}"), "kind": "union_station", "org_id": district, "address": "某路 1 号",
-                "location": {"lat": 29.5, "lng": 106.5}, "opening_hours": "24/7"
-            }))
-            .unwrap();
-            form.validate().unwrap()
+            StationBuilder::new(&format!("批量驿站{i}"), district).address("某路 1 号").location(29.5, 106.5).hours("24/7").input()
         })
         .collect();
     place.server.store.import_stations(None, rows, StationStatus::Open).await.unwrap();
-    let staff = place.holder("13800000305", Role::OrgAdmin, place.province).await;
+    let staff = place.holder(Role::OrgAdmin, place.province).await;
 
     // The district's 2,000 print; with the city's one more, the province's 2,001 do not.
-    let district_pdf = fetch(&staff, &format!("/api/v1/orgs/{district}/stations/qr.pdf"), &[]).await;
+    let district_pdf = staff.get_bytes(&format!("/api/v1/orgs/{district}/stations/qr.pdf"), &[]).await;
     assert_eq!(district_pdf.status, StatusCode::OK);
     assert_eq!(Document::load_mem(&district_pdf.body).unwrap().get_pages().len(), 2000);
     let refused = staff.get(&format!("/api/v1/orgs/{}/stations/qr.pdf", place.province)).await;

@@ -1,8 +1,7 @@
 //! Every bad input gets a clear 4xx with a stable code and changes nothing.
 
-mod common;
-
-use common::TestServer;
+use crate::common::browser::Browser;
+use crate::common::TestServer;
 use reqwest::StatusCode;
 use serde_json::json;
 use waystation_domain::organisations::OrgKind;
@@ -102,49 +101,19 @@ async fn code_requests_are_rate_limited_per_phone_with_retry_after() {
 async fn a_form_post_without_the_csrf_token_is_refused() {
     let server = TestServer::with_demo().await;
     let admin = server.sign_in("13800000002").await;
-    // Make the client a cookie-carrying browser: take the bearer token off and set the cookies.
-    let mut browser = server.client();
-    let token = admin.token.clone().unwrap();
-    let page = browser
-        .http
-        .get(server.url("/account"))
-        .header("cookie", format!("ws_session={token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let csrf = page
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .find_map(|c| c.to_str().unwrap().strip_prefix("ws_csrf=").map(|v| v.split(';').next().unwrap().to_owned()))
-        .expect("a csrf cookie");
-    browser.token = None;
-    let cookies = format!("ws_session={token}; ws_csrf={csrf}");
+    // The same person in a cookie-carrying browser: the session and CSRF cookies, no bearer token.
+    let browser = Browser::of(&admin).await;
+    assert_eq!(browser.get("/account").await.status, StatusCode::OK);
     let head = server.audit_head().await;
 
-    let forged = browser
-        .http
-        .post(server.url("/account/name"))
-        .header("cookie", &cookies)
-        .form(&[("name", "伪造")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
-    let wrong_token = browser
-        .http
-        .post(server.url("/account/name"))
-        .header("cookie", &cookies)
-        .form(&[("name", "伪造"), ("csrf_token", "0000")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(wrong_token.status(), StatusCode::FORBIDDEN);
+    let forged = browser.post_raw("/account/name", &[("name", "伪造")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let wrong_token = browser.post_raw("/account/name", &[("name", "伪造"), ("csrf_token", "0000")]).await;
+    assert_eq!(wrong_token.status, StatusCode::FORBIDDEN);
     let json_with_cookie = browser
         .http
         .post(server.url("/api/v1/me/name"))
-        .header("cookie", &cookies)
+        .header("cookie", &browser.cookies)
         .json(&json!({"name": "伪造"}))
         .send()
         .await
@@ -154,15 +123,8 @@ async fn a_form_post_without_the_csrf_token_is_refused() {
     assert_eq!(body["code"], "csrf_failed");
     assert_eq!(server.audit_head().await, head, "nothing changed");
 
-    let genuine = browser
-        .http
-        .post(server.url("/account/name"))
-        .header("cookie", &cookies)
-        .form(&[("name", "陈静静"), ("csrf_token", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(genuine.status(), StatusCode::SEE_OTHER);
+    let genuine = browser.post_raw("/account/name", &[("name", "陈静静"), ("csrf_token", browser.csrf.as_str())]).await;
+    assert_eq!(genuine.status, StatusCode::SEE_OTHER);
     assert_eq!(admin.get("/api/v1/me").await.body["name"], "陈静静");
 }
 
@@ -190,7 +152,7 @@ async fn an_organisation_cannot_move_under_its_own_descendant() {
     let province = server.org(Some(national.id), OrgKind::Province, "省").await;
     let city = server.org(Some(province.id), OrgKind::City, "市").await;
     let district = server.org(Some(city.id), OrgKind::District, "区").await;
-    server.person("13800000009", Role::SystemAdmin, national.id).await;
+    server.user().phone("13800000009").role(Role::SystemAdmin, national.id).create().await;
     let admin = server.sign_in("13800000009").await;
     let head = server.audit_head().await;
     for target in [district.id, city.id] {

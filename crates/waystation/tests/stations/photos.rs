@@ -3,13 +3,11 @@
 //! and bad uploads are refused without writing anything. SQLite always;
 //! PostgreSQL with `WAYSTATION_TEST_DATABASE_URL`.
 
-mod common;
-
-use common::browser::{Browser, FilePart};
-use common::{Answer, Client, TestServer};
+use crate::common::browser::{Browser, FilePart};
+use crate::common::builders::{OrgTree, StationBuilder};
+use crate::common::{Answer, Bytes, Client, TestServer};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use waystation_domain::organisations::OrgKind;
 use waystation_domain::people::Role;
 use waystation_domain::stations::StationStatus;
 
@@ -27,29 +25,13 @@ struct Place {
 impl Place {
     async fn new() -> Self {
         let server = TestServer::start().await;
-        let national = server.org(None, OrgKind::National, "全国").await;
-        let province = server.org(Some(national.id), OrgKind::Province, "甲省").await;
-        let other = server.org(Some(national.id), OrgKind::Province, "乙省").await;
-        let city = server.org(Some(province.id), OrgKind::City, "甲市").await;
-        let form = |name: &str| {
-            json!({
-                "name": name, "kind": "union_station", "org_id": city.id, "address": "解放碑步行街 1 号",
-                "location": {"lat": 29.557, "lng": 106.577}, "opening_hours": "Mo-Su 07:00-22:00"
-            })
-        };
-        let station = server.station(form("解放碑驿站"), StationStatus::Open).await.id;
-        let planned = server.station(form("筹建中驿站"), StationStatus::Planned).await.id;
-        let manager = server.person("13800000301", Role::StationManager, city.id).await;
-        let worker = server.person("13800000302", Role::Worker, city.id).await;
-        let outsider = server.person("13800000303", Role::OrgAdmin, other.id).await;
-        Self {
-            manager: server.signed_in_as(manager).await,
-            worker: server.signed_in_as(worker).await,
-            outsider: server.signed_in_as(outsider).await,
-            station,
-            planned,
-            server,
-        }
+        let tree = OrgTree::create(&server).await;
+        let station = StationBuilder::new("解放碑驿站", tree.city).create(&server).await.id;
+        let planned = StationBuilder::new("筹建中驿站", tree.city).status(StationStatus::Planned).create(&server).await.id;
+        let (_, manager) = server.user().role(Role::StationManager, tree.city).signed_in().await;
+        let (_, worker) = server.user().role(Role::Worker, tree.city).signed_in().await;
+        let (_, outsider) = server.user().role(Role::OrgAdmin, tree.other_province).signed_in().await;
+        Self { manager, worker, outsider, station, planned, server }
     }
 
     fn photos(&self, station: i64) -> String {
@@ -57,7 +39,7 @@ impl Place {
     }
 
     async fn upload_png(&self, client: &Client, station: i64, width: u32, height: u32) -> Answer {
-        upload(client, &self.photos(station), "image/png", png(width, height, 0), &[]).await
+        client.post_bytes(&self.photos(station), "image/png", png(width, height, 0), &[]).await
     }
 
     async fn listed(&self, station: i64) -> Vec<Value> {
@@ -81,40 +63,6 @@ fn png(width: u32, height: u32, seed: u8) -> Vec<u8> {
     out
 }
 
-/// POSTs a raw body as it is, with the client's bearer token.
-async fn upload(client: &Client, path: &str, content_type: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> Answer {
-    let mut request = client
-        .http
-        .post(format!("{}{path}", client.base))
-        .header("x-forwarded-for", &client.ip)
-        .header("content-type", content_type)
-        .body(body);
-    if let Some(token) = &client.token {
-        request = request.bearer_auth(token);
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
-    Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null), text }
-}
-
-/// GETs a path with extra headers; the bytes of the answer.
-async fn fetch(client: &Client, path: &str, headers: &[(&str, &str)]) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
-    let mut request = client.http.get(format!("{}{path}", client.base)).header("x-forwarded-for", &client.ip);
-    if let Some(token) = &client.token {
-        request = request.bearer_auth(token);
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = request.send().await.unwrap();
-    (response.status(), response.headers().clone(), response.bytes().await.unwrap().to_vec())
-}
-
 fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
     headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
@@ -126,7 +74,7 @@ async fn a_manager_uploads_a_photo_that_everyone_lists_and_sees_with_a_strong_et
     let before = place.server.audit_head().await;
     // The client's Content-Type is not what decides: the bytes say PNG.
     let path = format!("{}?caption=%E9%97%A8%E5%8F%A3", place.photos(place.station));
-    let created = upload(&place.manager, &path, "application/octet-stream", image.clone(), &[]).await;
+    let created = place.manager.post_bytes(&path, "application/octet-stream", image.clone(), &[]).await;
     assert_eq!(created.status, StatusCode::CREATED, "{created:?}");
     assert_eq!(created.body["content_type"], "image/png");
     assert_eq!((created.body["width"].as_u64(), created.body["height"].as_u64()), (Some(320), Some(200)));
@@ -141,7 +89,7 @@ async fn a_manager_uploads_a_photo_that_everyone_lists_and_sees_with_a_strong_et
     assert_eq!(record.body["photos"][0]["url"], url.as_str(), "the station JSON lists its photos");
 
     let anyone = place.server.client();
-    let (status, headers, bytes) = fetch(&anyone, &url, &[]).await;
+    let Bytes { status, headers, body: bytes } = anyone.get_bytes(&url, &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(bytes, image);
     assert_eq!(header(&headers, "content-type"), "image/png");
@@ -154,11 +102,11 @@ async fn a_manager_uploads_a_photo_that_everyone_lists_and_sees_with_a_strong_et
     };
     assert_eq!(etag, format!("\"{digest}\""), "a strong ETag: the SHA-256 of the bytes");
 
-    let (status, headers, bytes) = fetch(&anyone, &url, &[("if-none-match", &etag)]).await;
+    let Bytes { status, headers, body: bytes } = anyone.get_bytes(&url, &[("if-none-match", &etag)]).await;
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(bytes.is_empty());
     assert_eq!(header(&headers, "etag"), etag);
-    let (status, _, _) = fetch(&anyone, &url, &[("if-none-match", "\"something-else\"")]).await;
+    let Bytes { status, .. } = anyone.get_bytes(&url, &[("if-none-match", "\"something-else\"")]).await;
     assert_eq!(status, StatusCode::OK);
 
     let page = anyone.get(&format!("/stations/{}", place.station)).await;
@@ -170,7 +118,7 @@ async fn a_manager_uploads_a_photo_that_everyone_lists_and_sees_with_a_strong_et
 async fn the_tenth_photo_is_refused_until_one_is_removed() {
     let place = Place::new().await;
     for seed in 0..9 {
-        let created = upload(&place.manager, &place.photos(place.station), "image/png", png(64, 64, seed), &[]).await;
+        let created = place.manager.post_bytes(&place.photos(place.station), "image/png", png(64, 64, seed), &[]).await;
         assert_eq!(created.status, StatusCode::CREATED, "photo {seed}: {created:?}");
     }
     let before = place.server.audit_head().await;
@@ -193,23 +141,23 @@ async fn bad_files_are_refused_with_a_code_and_nothing_is_written() {
     let place = Place::new().await;
     let path = place.photos(place.station);
     let before = place.server.audit_head().await;
-    let text = upload(&place.manager, &path, "image/png", b"just some text in a file named photo.png".to_vec(), &[]).await;
+    let text = place.manager.post_bytes(&path, "image/png", b"just some text in a file named photo.png".to_vec(), &[]).await;
     assert_eq!((text.status, text.code()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "photo_unsupported_format"), "{text:?}");
     assert!(!text.body["message"].as_str().unwrap().is_empty());
     let small = place.upload_png(&place.manager, place.station, 63, 200).await;
     assert_eq!((small.status, small.code()), (StatusCode::UNPROCESSABLE_ENTITY, "photo_too_small"));
-    let empty = upload(&place.manager, &path, "image/png", Vec::new(), &[]).await;
+    let empty = place.manager.post_bytes(&path, "image/png", Vec::new(), &[]).await;
     assert_eq!((empty.status, empty.code()), (StatusCode::UNPROCESSABLE_ENTITY, "photo_missing"));
     let mut cut = png(100, 100, 1);
     cut.truncate(20);
-    let cut = upload(&place.manager, &path, "image/png", cut, &[]).await;
+    let cut = place.manager.post_bytes(&path, "image/png", cut, &[]).await;
     assert_eq!((cut.status, cut.code()), (StatusCode::UNPROCESSABLE_ENTITY, "photo_unreadable"));
     let mut big = png(100, 100, 1);
     big.resize(2 * 1024 * 1024 + 1, 0);
-    let big = upload(&place.manager, &path, "image/png", big, &[]).await;
+    let big = place.manager.post_bytes(&path, "image/png", big, &[]).await;
     assert_eq!((big.status, big.code()), (StatusCode::PAYLOAD_TOO_LARGE, "photo_too_large"));
     let caption = "长".repeat(101);
-    let long = upload(&place.manager, &format!("{path}?caption={caption}"), "image/png", png(100, 100, 1), &[]).await;
+    let long = place.manager.post_bytes(&format!("{path}?caption={caption}"), "image/png", png(100, 100, 1), &[]).await;
     assert_eq!((long.status, long.code()), (StatusCode::UNPROCESSABLE_ENTITY, "caption_too_long"));
     assert_eq!(place.server.audit_head().await, before, "nothing written");
     assert!(place.listed(place.station).await.is_empty());
@@ -237,13 +185,13 @@ async fn outsiders_may_not_upload_or_remove_and_unlisted_stations_photos_are_hid
     assert_eq!(hidden.status, StatusCode::CREATED);
     let url = hidden.body["url"].as_str().unwrap().to_owned();
     assert_eq!(place.server.client().get(&place.photos(place.planned)).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(fetch(&place.server.client(), &url, &[]).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(fetch(&place.outsider, &url, &[]).await.0, StatusCode::NOT_FOUND);
-    let (status, headers, _) = fetch(&place.manager, &url, &[]).await;
+    assert_eq!(place.server.client().get_bytes(&url, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(place.outsider.get_bytes(&url, &[]).await.status, StatusCode::NOT_FOUND);
+    let Bytes { status, headers, .. } = place.manager.get_bytes(&url, &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(header(&headers, "cache-control"), "private, no-store", "not for shared caches");
     // A photo is served under its own station only.
-    assert_eq!(fetch(&place.server.client(), &format!("/stations/{}/photos/{}", place.station, hidden.body["id"]), &[]).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(place.server.client().get_bytes(&format!("/stations/{}/photos/{}", place.station, hidden.body["id"]), &[]).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -256,8 +204,8 @@ async fn a_removed_photo_is_no_longer_listed_or_served() {
     assert_eq!(removed.status, StatusCode::OK, "{removed:?}");
     assert_eq!(place.server.audit_head().await, before + 1, "the removal is audited");
     assert!(place.listed(place.station).await.is_empty());
-    assert_eq!(fetch(&place.server.client(), &url, &[]).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(fetch(&place.manager, &url, &[]).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(place.server.client().get_bytes(&url, &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(place.manager.get_bytes(&url, &[]).await.status, StatusCode::NOT_FOUND);
     let record = place.server.client().get(&format!("/api/v1/stations/{}", place.station)).await;
     assert_eq!(record.body["photos"], json!([]));
     let again = place.manager.post(&format!("{}/{id}/remove", place.photos(place.station)), json!({})).await;
@@ -271,15 +219,15 @@ async fn an_idempotent_retry_adds_the_photo_once() {
     let place = Place::new().await;
     let path = place.photos(place.station);
     let image = png(120, 90, 3);
-    let first = upload(&place.manager, &path, "image/png", image.clone(), &[("idempotency-key", "photo-1")]).await;
+    let first = place.manager.post_bytes(&path, "image/png", image.clone(), &[("idempotency-key", "photo-1")]).await;
     assert_eq!(first.status, StatusCode::CREATED, "{first:?}");
-    let retry = upload(&place.manager, &path, "image/png", image, &[("idempotency-key", "photo-1")]).await;
+    let retry = place.manager.post_bytes(&path, "image/png", image, &[("idempotency-key", "photo-1")]).await;
     assert_eq!(retry.status, StatusCode::CREATED);
     assert_eq!(header(&retry.headers, "idempotent-replayed"), "true");
     assert_eq!(retry.body["id"], first.body["id"]);
     assert_eq!(place.listed(place.station).await.len(), 1, "added once");
     // The same key with other bytes is another request: refused.
-    let other = upload(&place.manager, &path, "image/png", png(120, 90, 4), &[("idempotency-key", "photo-1")]).await;
+    let other = place.manager.post_bytes(&path, "image/png", png(120, 90, 4), &[("idempotency-key", "photo-1")]).await;
     assert_eq!((other.status, other.code()), (StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused"));
     assert_eq!(place.listed(place.station).await.len(), 1);
 }
@@ -300,7 +248,7 @@ async fn staff_change_a_caption_within_its_limit() {
 #[tokio::test]
 async fn the_console_form_uploads_once_per_submission_and_removes() {
     let place = Place::new().await;
-    let browser = Browser::of(&place.server, &place.manager).await;
+    let browser = Browser::of(&place.manager).await;
     let page = format!("/console/stations/{}", place.station);
     let form = format!("{page}/photos");
     assert!(browser.get(&page).await.html.contains("data-testid=\"no-photos\""));
@@ -326,7 +274,7 @@ async fn the_console_form_uploads_once_per_submission_and_removes() {
     assert!(shown.contains(&format!("src=\"/stations/{}/photos/{id}\"", place.station)) && shown.contains("alt=\"门口\""));
     assert!(shown.contains("照片已添加"));
 
-    let outsider = Browser::of(&place.server, &place.outsider).await;
+    let outsider = Browser::of(&place.outsider).await;
     assert_eq!(outsider.multipart(&form, &[], photo(), true, "console-photo-3").await.status, StatusCode::FORBIDDEN);
     assert_eq!(outsider.post(&format!("{form}/{id}/remove"), &[]).await.status, StatusCode::FORBIDDEN);
 

@@ -3,68 +3,45 @@
 //! without writing anything. SQLite always; PostgreSQL with
 //! `WAYSTATION_TEST_DATABASE_URL`.
 
-mod common;
-
 use chrono::{NaiveDate, TimeDelta, Utc};
-use common::{Client, TestServer};
+use crate::common::browser::{Browser, Page};
+use crate::common::builders::{OrgTree, StationBuilder};
+use crate::common::{Client, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use waystation_domain::organisations::OrgKind;
-use waystation_domain::people::{PersonName, PhoneNumber, Role, UserId};
-use waystation_storage::NewUser;
+use waystation_domain::organisations::OrgId;
+use waystation_domain::people::{Role, UserId};
 
 struct Place {
     server: TestServer,
+    /// A province other than the station's.
+    other_province: OrgId,
     station: i64,
     code: String,
     /// The station's manager (on its city) and an admin of its province.
     manager: Client,
     admin: Client,
-    next_phone: std::sync::atomic::AtomicU32,
 }
 
 impl Place {
     async fn new() -> Self {
         let server = TestServer::start().await;
-        let national = server.org(None, OrgKind::National, "全国").await;
-        let province = server.org(Some(national.id), OrgKind::Province, "甲省").await;
-        let city = server.org(Some(province.id), OrgKind::City, "甲市").await;
-        let form = json!({
-            "name": "解放碑驿站", "kind": "union_station", "org_id": city.id, "address": "解放碑步行街 1 号",
-            "location": {"lat": 29.557, "lng": 106.577}, "opening_hours": "Mo-Su 07:00-22:00"
-        });
-        let station = server.station(form, waystation_domain::stations::StationStatus::Open).await;
-        let manager_id = server.person("13800000201", Role::StationManager, city.id).await;
-        let admin_id = server.person("13800000202", Role::OrgAdmin, province.id).await;
-        let mut place = Self {
-            manager: server.client(),
-            admin: server.client(),
-            station: station.id,
-            code: station.code.as_str().to_owned(),
-            server,
-            next_phone: std::sync::atomic::AtomicU32::new(1000),
-        };
-        place.manager = place.session(manager_id).await;
-        place.admin = place.session(admin_id).await;
-        place
-    }
-
-    /// A client signed in through a session minted in the store.
-    async fn session(&self, user: UserId) -> Client {
-        self.server.signed_in_as(user).await
+        let tree = OrgTree::create(&server).await;
+        let station = StationBuilder::new("解放碑驿站", tree.city).create(&server).await;
+        let (_, manager) = server.user().phone("13800000201").role(Role::StationManager, tree.city).signed_in().await;
+        let (_, admin) = server.user().phone("13800000202").role(Role::OrgAdmin, tree.province).signed_in().await;
+        Self { other_province: tree.other_province, station: station.id, code: station.code.as_str().to_owned(), manager, admin, server }
     }
 
     /// A new worker account (no roles: anyone signed in), optionally named.
     async fn worker(&self, name: Option<&str>) -> (UserId, Client) {
-        let n = self.next_phone.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let phone = PhoneNumber::parse(&format!("1390000{n:04}")).unwrap();
-        let user = self
-            .server
-            .store
-            .create_user(None, NewUser { phone, name: name.map(|n| PersonName::parse(n).unwrap()), password_hash: None })
-            .await
-            .unwrap();
-        (user.id, self.session(user.id).await)
+        let user = self.server.user();
+        match name {
+            Some(name) => user.name(name),
+            None => user,
+        }
+        .signed_in()
+        .await
     }
 
     async fn room(&self, capacity: i64) -> i64 {
@@ -407,57 +384,6 @@ async fn feedback_is_answered_by_the_manager_and_shown_without_names() {
 
 // ---- the pages: station page forms, my bookings, the manager's desk ----
 
-/// A browser on the pages: the session cookie of a client's token and the
-/// CSRF cookie the pages hand out, which every form repeats.
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    cookies: String,
-    csrf: String,
-}
-
-/// A fresh idempotency key per form, as each rendered form carries.
-fn form_key() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    format!("page-test-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
-}
-
-impl Browser {
-    async fn of(client: &Client) -> Self {
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let session = client.token.as_deref().map(|t| format!("ws_session={t}")).unwrap_or_default();
-        let page = http.get(format!("{}/", client.base)).header("cookie", &session).send().await.unwrap();
-        let csrf = page
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .find_map(|c| c.to_str().unwrap().strip_prefix("ws_csrf=").map(|v| v.split(';').next().unwrap().to_owned()))
-            .expect("a csrf cookie");
-        let cookies = if session.is_empty() { format!("ws_csrf={csrf}") } else { format!("{session}; ws_csrf={csrf}") };
-        Self { http, base: client.base.clone(), cookies, csrf }
-    }
-
-    async fn page(&self, path: &str) -> (StatusCode, String) {
-        let response = self.http.get(format!("{}{path}", self.base)).header("cookie", &self.cookies).send().await.unwrap();
-        (response.status(), response.text().await.unwrap())
-    }
-
-    /// Posts a form as the page does (CSRF token and idempotency key); the status and where it redirects.
-    async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-        let key = form_key();
-        let mut all: Vec<(&str, &str)> = vec![("csrf_token", self.csrf.as_str()), ("idempotency_key", key.as_str())];
-        all.extend_from_slice(fields);
-        self.post(path, &all).await
-    }
-
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-        let response = self.http.post(format!("{}{path}", self.base)).header("cookie", &self.cookies).form(fields).send().await.unwrap();
-        let location = response.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
-        (response.status(), location)
-    }
-}
-
 #[tokio::test]
 async fn the_station_page_books_a_room_and_refuses_an_overlap_with_a_clear_message() {
     let place = Place::new().await;
@@ -468,7 +394,7 @@ async fn the_station_page_books_a_room_and_refuses_an_overlap_with_a_clear_messa
     let station = place.station;
     let d = day(2).to_string();
 
-    let (status, html) = me.page(&format!("/stations/{station}?resource={room}&day={d}")).await;
+    let Page { status, html, .. } = me.get(&format!("/stations/{station}?resource={room}&day={d}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("职工活动室") && html.contains(r#"data-testid="book-form""#), "the room and its booking form");
     assert!(html.contains(r#"data-slot="14:00" data-state="free""#), "14:00 is free");
@@ -477,44 +403,44 @@ async fn the_station_page_books_a_room_and_refuses_an_overlap_with_a_clear_messa
     let head = place.audit_head().await;
     let fields = [("resource_id", room.to_string()), ("day", d.clone()), ("start", "14:00".into()), ("end", "16:00".into()), ("people", "4".into()), ("note", "读书会".into())];
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (forged, _) = me.post(&format!("/stations/{station}/book"), &fields).await;
+    let Page { status: forged, .. } = me.post_raw(&format!("/stations/{station}/book"), &fields).await;
     assert_eq!(forged, StatusCode::FORBIDDEN);
     assert_eq!(place.audit_head().await, head);
 
-    let (status, location) = me.submit(&format!("/stations/{station}/book"), &fields).await;
+    let Page { status, location, .. } = me.post(&format!("/stations/{station}/book"), &fields).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, format!("/stations/{station}?resource={room}&day={d}&done=station_use.booked"));
-    let (_, html) = me.page(&location).await;
+    let Page { html, .. } = me.get(&location).await;
     assert!(html.contains("预约已提交，等待驿站确认。"));
     assert!(html.contains(r#"data-slot="14:00" data-state="taken""#) && html.contains(r#"data-slot="15:30" data-state="taken""#));
     assert!(html.contains(r#"data-slot="16:00" data-state="free""#), "the end is free again");
-    let (_, mine) = me.page("/account/reservations").await;
+    let Page { html: mine, .. } = me.get("/account/reservations").await;
     assert!(mine.contains(r#"data-status="requested""#) && mine.contains("待确认") && mine.contains("解放碑驿站"), "{mine}");
 
     // Someone else asks for an overlapping slot: a clear message, nothing written.
     let head = place.audit_head().await;
     let overlap = [("resource_id", room.to_string()), ("day", d.clone()), ("start", "15:00".into()), ("end", "17:00".into()), ("people", "2".into())];
     let overlap: Vec<(&str, &str)> = overlap.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, location) = them.submit(&format!("/stations/{station}/book"), &overlap).await;
+    let Page { status, location, .. } = them.post(&format!("/stations/{station}/book"), &overlap).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.ends_with("&error=slot_taken"), "{location}");
-    let (_, html) = them.page(&location).await;
+    let Page { html, .. } = them.get(&location).await;
     assert!(html.contains("该时段已被预约，请换一个时间。"));
     assert_eq!(place.audit_head().await, head, "the refused booking wrote nothing");
-    let (_, theirs) = them.page("/account/reservations").await;
+    let Page { html: theirs, .. } = them.get("/account/reservations").await;
     assert!(theirs.contains(r#"data-testid="no-reservations""#));
 
     // The booker cancels from their list; another person cannot.
     let id = worker.get("/api/v1/me/reservations").await.body["items"][0]["id"].as_i64().unwrap();
-    let (_, refused) = them.submit(&format!("/account/reservations/{id}/cancel"), &[]).await;
+    let Page { location: refused, .. } = them.post(&format!("/account/reservations/{id}/cancel"), &[]).await;
     assert!(refused.ends_with("error=forbidden"), "{refused}");
-    let (_, done) = me.submit(&format!("/account/reservations/{id}/cancel"), &[]).await;
+    let Page { location: done, .. } = me.post(&format!("/account/reservations/{id}/cancel"), &[]).await;
     assert_eq!(done, "/account/reservations?done=station_use.cancelled");
     assert_eq!(worker.get("/api/v1/me/reservations").await.body["items"][0]["status"], "cancelled");
 
     // A visitor sees the rooms and the day, and a way to sign in that comes back here.
     let anonymous = Browser::of(&place.server.client()).await;
-    let (status, html) = anonymous.page(&format!("/stations/{station}")).await;
+    let Page { status, html, .. } = anonymous.get(&format!("/stations/{station}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("职工活动室") && !html.contains(r#"data-testid="book-form""#));
     assert!(html.contains(&format!(r#"href="/sign-in?next=/stations/{station}""#)), "sign in and come back");
@@ -528,25 +454,25 @@ async fn reviews_and_feedback_are_written_on_the_station_page() {
     let station = place.station;
 
     let head = place.audit_head().await;
-    let (_, bad) = me.submit(&format!("/stations/{station}/review"), &[("stars", "9"), ("text", "好")]).await;
+    let Page { location: bad, .. } = me.post(&format!("/stations/{station}/review"), &[("stars", "9"), ("text", "好")]).await;
     assert!(bad.ends_with("error=invalid_stars"), "{bad}");
     assert_eq!(place.audit_head().await, head, "a bad review writes nothing");
 
-    let (_, done) = me.submit(&format!("/stations/{station}/review"), &[("stars", "4"), ("text", "热水很方便")]).await;
+    let Page { location: done, .. } = me.post(&format!("/stations/{station}/review"), &[("stars", "4"), ("text", "热水很方便")]).await;
     assert_eq!(done, format!("/stations/{station}?done=station_use.reviewed"));
-    let (_, edited) = me.submit(&format!("/stations/{station}/review"), &[("stars", "5"), ("text", "热水很方便，还能充电")]).await;
+    let Page { location: edited, .. } = me.post(&format!("/stations/{station}/review"), &[("stars", "5"), ("text", "热水很方便，还能充电")]).await;
     assert!(edited.ends_with("done=station_use.review_edited"));
-    let (_, html) = me.page(&format!("/stations/{station}")).await;
+    let Page { html, .. } = me.get(&format!("/stations/{station}")).await;
     assert!(html.contains(r#"data-testid="review-average">5.0<"#) && html.contains("热水很方便，还能充电") && html.contains("张*"));
-    let (_, public) = Browser::of(&place.server.client()).await.page(&format!("/stations/{station}")).await;
+    let Page { html: public, .. } = Browser::of(&place.server.client()).await.get(&format!("/stations/{station}")).await;
     assert!(public.contains("张*") && !public.contains("张三"), "others see the reviewer's name masked");
     assert!(html.contains(r#"value="5" required checked"#), "the form holds my stars to edit");
 
-    let (_, sent) = me.submit(&format!("/stations/{station}/feedback"), &[("text", "晚上没有热水")]).await;
+    let Page { location: sent, .. } = me.post(&format!("/stations/{station}/feedback"), &[("text", "晚上没有热水")]).await;
     assert!(sent.ends_with("done=station_use.feedback_sent"));
-    let (_, empty) = me.submit(&format!("/stations/{station}/feedback"), &[("text", "  ")]).await;
+    let Page { location: empty, .. } = me.post(&format!("/stations/{station}/feedback"), &[("text", "  ")]).await;
     assert!(empty.ends_with("error=required"));
-    let (_, mine) = me.page("/account/feedback").await;
+    let Page { html: mine, .. } = me.get("/account/feedback").await;
     assert!(mine.contains("晚上没有热水") && mine.contains(r#"data-testid="awaiting-answer""#));
 }
 
@@ -565,20 +491,20 @@ async fn the_desk_decides_bookings_answers_feedback_and_admins_hide_reviews() {
     let desk = format!("/console/stations/{station}/desk");
     let d = day(1).to_string();
 
-    let (status, html) = manager.page(&format!("{desk}?day={d}")).await;
+    let Page { status, html, .. } = manager.get(&format!("{desk}?day={d}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("王五") && html.contains(&format!("{d} 09:00–10:00")), "bookings of the day with the booker's name");
     assert!(!html.contains("1390000"), "no booker's phone");
     assert!(html.contains("饮水机坏了") && html.contains(r#"data-testid="desk-unanswered""#), "unanswered feedback");
     assert!(!html.contains(r#"data-testid="hide""#), "a manager does not moderate reviews");
 
-    let (_, confirmed) = manager.submit(&format!("{desk}/reservations/{first}/confirm"), &[("day", d.as_str())]).await;
+    let Page { location: confirmed, .. } = manager.post(&format!("{desk}/reservations/{first}/confirm"), &[("day", d.as_str())]).await;
     assert_eq!(confirmed, format!("{desk}?day={d}&done=station_use.confirmed"));
     let head = place.audit_head().await;
-    let (_, no_reason) = manager.submit(&format!("{desk}/reservations/{second}/decline"), &[("day", d.as_str()), ("reason", " ")]).await;
+    let Page { location: no_reason, .. } = manager.post(&format!("{desk}/reservations/{second}/decline"), &[("day", d.as_str()), ("reason", " ")]).await;
     assert!(no_reason.ends_with("error=reason_required"), "{no_reason}");
     assert_eq!(place.audit_head().await, head);
-    let (_, declined) = manager.submit(&format!("{desk}/reservations/{second}/decline"), &[("day", d.as_str()), ("span", "week"), ("reason", "当天消防检查")]).await;
+    let Page { location: declined, .. } = manager.post(&format!("{desk}/reservations/{second}/decline"), &[("day", d.as_str()), ("span", "week"), ("reason", "当天消防检查")]).await;
     assert_eq!(declined, format!("{desk}?day={d}&span=week&done=station_use.declined"));
     let statuses: Vec<(String, String)> = worker.get("/api/v1/me/reservations").await.body["items"]
         .as_array()
@@ -588,19 +514,19 @@ async fn the_desk_decides_bookings_answers_feedback_and_admins_hide_reviews() {
         .collect();
     assert_eq!(statuses, vec![("declined".to_owned(), "当天消防检查".to_owned()), ("confirmed".to_owned(), String::new())]);
 
-    let (_, answered) = manager.submit(&format!("{desk}/feedback/{feedback}/answer"), &[("answer", "已换新饮水机")]).await;
+    let Page { location: answered, .. } = manager.post(&format!("{desk}/feedback/{feedback}/answer"), &[("answer", "已换新饮水机")]).await;
     assert!(answered.ends_with("done=station_use.answered"));
-    let (_, public) = Browser::of(&place.server.client()).await.page(&format!("/stations/{station}")).await;
+    let Page { html: public, .. } = Browser::of(&place.server.client()).await.get(&format!("/stations/{station}")).await;
     assert!(public.contains("饮水机坏了") && public.contains("已换新饮水机"), "the answer is shown on the station page");
 
     // Rooms: add, change the capacity, retire.
-    let (_, added) = manager.submit(&format!("{desk}/resources"), &[("name", "会议室"), ("capacity", "8"), ("description", "一楼")]).await;
+    let Page { location: added, .. } = manager.post(&format!("{desk}/resources"), &[("name", "会议室"), ("capacity", "8"), ("description", "一楼")]).await;
     assert!(added.ends_with("done=station_use.resource_added"));
-    let (_, bad) = manager.submit(&format!("{desk}/resources/{room}"), &[("name", "职工活动室"), ("capacity", "0")]).await;
+    let Page { location: bad, .. } = manager.post(&format!("{desk}/resources/{room}"), &[("name", "职工活动室"), ("capacity", "0")]).await;
     assert!(bad.ends_with("error=invalid_capacity"));
-    let (_, saved) = manager.submit(&format!("{desk}/resources/{room}"), &[("name", "职工活动室"), ("capacity", "16")]).await;
+    let Page { location: saved, .. } = manager.post(&format!("{desk}/resources/{room}"), &[("name", "职工活动室"), ("capacity", "16")]).await;
     assert!(saved.ends_with("done=station_use.resource_saved"));
-    let (_, retired) = manager.submit(&format!("{desk}/resources/{room}/retire"), &[]).await;
+    let Page { location: retired, .. } = manager.post(&format!("{desk}/resources/{room}/retire"), &[]).await;
     assert!(retired.ends_with("done=station_use.resource_retired"));
     let rooms = place.manager.get(&format!("/api/v1/stations/{station}/resources")).await.body["items"].clone();
     let rooms: Vec<(String, u64, bool)> =
@@ -608,18 +534,18 @@ async fn the_desk_decides_bookings_answers_feedback_and_admins_hide_reviews() {
     assert!(rooms.contains(&("职工活动室".to_owned(), 16, true)) && rooms.contains(&("会议室".to_owned(), 8, false)), "{rooms:?}");
 
     // Moderation at the desk is for admins of the organisation, with a reason.
-    let (_, refused) = manager.submit(&format!("{desk}/reviews/{review}/hide"), &[("reason", "广告")]).await;
+    let Page { location: refused, .. } = manager.post(&format!("{desk}/reviews/{review}/hide"), &[("reason", "广告")]).await;
     assert!(refused.ends_with("&error=forbidden"), "{refused}");
     let admin = Browser::of(&place.admin).await;
-    let (_, html) = admin.page(&desk).await;
+    let Page { html, .. } = admin.get(&desk).await;
     assert!(html.contains(r#"data-testid="hide""#));
-    let (_, no_reason) = admin.submit(&format!("{desk}/reviews/{review}/hide"), &[("reason", "")]).await;
+    let Page { location: no_reason, .. } = admin.post(&format!("{desk}/reviews/{review}/hide"), &[("reason", "")]).await;
     assert!(no_reason.ends_with("&error=reason_required"), "{no_reason}");
-    let (_, hidden) = admin.submit(&format!("{desk}/reviews/{review}/hide"), &[("reason", "广告")]).await;
+    let Page { location: hidden, .. } = admin.post(&format!("{desk}/reviews/{review}/hide"), &[("reason", "广告")]).await;
     assert!(hidden.starts_with(&desk) && hidden.ends_with("&done=station_use.hidden"), "{hidden}");
-    let (_, public) = Browser::of(&place.server.client()).await.page(&format!("/stations/{station}")).await;
+    let Page { html: public, .. } = Browser::of(&place.server.client()).await.get(&format!("/stations/{station}")).await;
     assert!(!public.contains("加微信领红包"), "gone from the public page");
-    let (_, theirs) = Browser::of(&worker).await.page(&format!("/stations/{station}")).await;
+    let Page { html: theirs, .. } = Browser::of(&worker).await.get(&format!("/stations/{station}")).await;
     assert!(theirs.contains(r#"data-testid="my-review-hidden""#) && theirs.contains("广告"), "the reviewer sees it was hidden, and why");
 }
 
@@ -628,23 +554,21 @@ async fn only_the_stations_staff_reach_its_desk() {
     let place = Place::new().await;
     let (_, worker) = place.worker(None).await;
     let desk = format!("/console/stations/{}/desk", place.station);
-    let (status, _) = Browser::of(&worker).await.page(&desk).await;
+    let Page { status, .. } = Browser::of(&worker).await.get(&desk).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "a worker");
-    let (status, _) = Browser::of(&place.server.client()).await.page(&desk).await;
+    let Page { status, .. } = Browser::of(&place.server.client()).await.get(&desk).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "a visitor is sent to sign in");
 
     // A station manager of another organisation: refused, and their forms change nothing.
-    let national = place.server.store.list_roots().await.unwrap()[0].id;
-    let elsewhere = place.server.org(Some(national), OrgKind::Province, "乙省").await;
-    let stranger_id = place.server.person("13800000299", Role::StationManager, elsewhere.id).await;
-    let stranger = Browser::of(&place.session(stranger_id).await).await;
-    let (status, _) = stranger.page(&desk).await;
+    let (_, stranger) = place.server.user().phone("13800000299").role(Role::StationManager, place.other_province).signed_in().await;
+    let stranger = Browser::of(&stranger).await;
+    let Page { status, .. } = stranger.get(&desk).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let head = place.audit_head().await;
-    let (_, refused) = stranger.submit(&format!("{desk}/resources"), &[("name", "小屋"), ("capacity", "3")]).await;
+    let Page { location: refused, .. } = stranger.post(&format!("{desk}/resources"), &[("name", "小屋"), ("capacity", "3")]).await;
     assert!(refused.ends_with("error=forbidden"), "{refused}");
     assert_eq!(place.audit_head().await, head);
-    let (status, _) = Browser::of(&place.manager).await.page("/console/stations/999999/desk").await;
+    let Page { status, .. } = Browser::of(&place.manager).await.get("/console/stations/999999/desk").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 

@@ -1,10 +1,9 @@
 //! The staff console for stations, driven as a browser drives it: the session
 //! cookie, forms with the CSRF token and an idempotency key, redirects back.
 
-mod common;
-
-use common::browser::Browser;
-use common::TestServer;
+use crate::common::browser::Browser;
+use crate::common::builders::StationBuilder;
+use crate::common::TestServer;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use waystation_domain::organisations::DivisionCode;
@@ -16,6 +15,11 @@ async fn org_id(server: &TestServer, division: &str) -> i64 {
 /// The station id in a redirect to `/console/stations/{id}?done=…`.
 fn station_id(location: &str) -> i64 {
     location.trim_start_matches("/console/stations/").split(['?', '/']).next().unwrap().parse().unwrap()
+}
+
+/// A station of 长沙市 on 五一广场, open around the clock.
+fn wuyi_square(changsha: i64) -> StationBuilder {
+    StationBuilder::new("五一广场驿站", changsha).address("五一广场 1 号").location(28.1960, 112.9770).hours("24/7")
 }
 
 /// The fields of a whole station form, in 渝中区 unless changed.
@@ -47,7 +51,7 @@ fn station_form<'a>(org: &'a str, name: &'a str, hours: &'a str) -> Vec<(&'a str
 async fn an_org_admin_creates_a_station_with_the_whole_form_and_edits_it() {
     let server = TestServer::with_demo().await;
     let api = server.sign_in("13800000002").await;
-    let admin = Browser::of(&server, &api).await;
+    let admin = Browser::of(&api).await;
     let yuzhong = org_id(&server, "500103").await.to_string();
 
     let home = admin.get("/console").await;
@@ -117,10 +121,7 @@ async fn a_station_manager_edits_and_suspends_but_may_not_retire_or_create() {
     let server = TestServer::with_demo().await;
     let changsha = org_id(&server, "430100").await;
     let system = server.sign_in("13800000001").await;
-    let body = json!({
-        "name": "五一广场驿站", "kind": "union_station", "org_id": changsha, "address": "五一广场 1 号",
-        "location": {"lat": 28.1960, "lng": 112.9770}, "opening_hours": "24/7", "amenities": {"phone_charging": true}
-    });
+    let body = wuyi_square(changsha).amenity("phone_charging").json();
     let id = system.post("/api/v1/stations", body).await.body["id"].as_i64().unwrap();
     let manager = Browser::sign_in(&server, "13800000005").await;
 
@@ -163,11 +164,7 @@ async fn an_admin_of_another_province_can_neither_see_nor_change_its_stations() 
     let server = TestServer::with_demo().await;
     let changsha = org_id(&server, "430100").await;
     let system = server.sign_in("13800000001").await;
-    let body = json!({
-        "name": "五一广场驿站", "kind": "union_station", "org_id": changsha, "address": "五一广场 1 号",
-        "location": {"lat": 28.1960, "lng": 112.9770}, "opening_hours": "24/7"
-    });
-    let id = system.post("/api/v1/stations", body).await.body["id"].as_i64().unwrap();
+    let id = system.post("/api/v1/stations", wuyi_square(changsha).json()).await.body["id"].as_i64().unwrap();
     let chongqing_admin = Browser::sign_in(&server, "13800000002").await;
     let head = server.audit_head().await;
 
@@ -212,7 +209,7 @@ const CSV_HEADER: &str = "external_id,name,kind,org,address,lat,lng,opening_hour
 async fn an_import_is_checked_first_then_written_and_a_reimport_updates() {
     let server = TestServer::with_demo().await;
     let api = server.sign_in("13800000002").await;
-    let admin = Browser::of(&server, &api).await;
+    let admin = Browser::of(&api).await;
     let chongqing = org_id(&server, "500000").await.to_string();
     let bad = format!(
         "{CSV_HEADER}CQ-301,好驿站,union_station,500103,某路 1 号,29.54,106.52,24/7,phone_charging\n\

@@ -1,8 +1,6 @@
 //! People's journeys through the API on the real server.
 
-mod common;
-
-use common::TestServer;
+use crate::common::TestServer;
 use reqwest::StatusCode;
 use serde_json::json;
 

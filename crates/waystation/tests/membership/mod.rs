@@ -1,0 +1,2 @@
+//! Membership, activities and volunteering: their tests will live here, one
+//! file per part, as in `stations/`.
