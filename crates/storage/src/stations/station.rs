@@ -11,7 +11,7 @@ use waystation_domain::stations::geo::LatLng;
 use waystation_domain::stations::hours::OpeningHours;
 use waystation_domain::stations::{Amenities, SixHaves, StationCode, StationKind, StationStatus, StatusChange};
 
-use crate::StoreResult;
+use crate::error::StoreResult;
 
 /// A station as stored.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use waystation_domain::people::UserId;
 use waystation_domain::stations::indices::Counters;
 use waystation_domain::stations::StationStatus;
 
-use crate::StoreResult;
+use crate::error::StoreResult;
 
 /// Whose counters to read.
 #[derive(Debug, Clone)]

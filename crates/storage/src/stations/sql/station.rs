@@ -1,15 +1,32 @@
-//! The stations SQL, shared by both backends like `sql_store.rs` (and expanded
-//! beside it, so it uses that expansion's helpers: `append_audit`, `fetch_org`,
-//! `DbRow`, `fetch_by_id`, `lock_row`).
+//! The SQL of the station record, expanded by each backend as `station_sql`:
+//! stations, their status and location history, code counters (codes are never
+//! reused), the station change counter, bulk import in one transaction, and the
+//! demand counts of the coverage map.
+//!
+//! What the other stations SQL imports from here: `fetch_station`.
 
 macro_rules! impl_station_sql {
     ($Store:ty, $DB:ty) => {
-        use crate::stations::{
-            ImportOutcome, ImportRow, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord,
-        };
+        use async_trait::async_trait;
+        use chrono::Utc;
+        use sqlx::{Row as _, Transaction};
+        use waystation_domain::organisations::{OrgId, OrgPath};
+        use waystation_domain::pagination::{Page, PageRequest};
+        use waystation_domain::people::UserId;
+        use waystation_domain::stations::coverage::DemandCell;
         use waystation_domain::stations::geo::LatLng;
         use waystation_domain::stations::hours::OpeningHours;
         use waystation_domain::stations::{StationCode, StationStatus, StatusChange};
+        use waystation_domain::Invalid;
+
+        use super::foundation_sql::{fetch_org, phone_from};
+        use super::prelude::{append_audit, audit, corrupt, fetch_by_id, fetch_page, is_unique_violation, lock_row, DbRow};
+        use crate::error::{StoreError, StoreResult};
+        use crate::foundation::Org;
+        use crate::sql::Keyset;
+        use crate::stations::{
+            ImportOutcome, ImportRow, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord,
+        };
 
         const STATION_SELECT: &str = "SELECT s.id, s.code, s.name, s.kind, s.org_id, o.path AS org_path, o.name AS org_name, \
             s.partner_org_ids, s.address, s.lat, s.lng, s.opening_hours, s.follows_working_calendar, s.amenities, \
@@ -53,7 +70,7 @@ macro_rules! impl_station_sql {
             })
         }
 
-        async fn fetch_station<'e, E>(exec: E, id: i64) -> StoreResult<Station>
+        pub(super) async fn fetch_station<'e, E>(exec: E, id: i64) -> StoreResult<Station>
         where
             E: sqlx::Executor<'e, Database = $DB>,
         {
@@ -323,24 +340,14 @@ macro_rules! impl_station_sql {
                     let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
                     format!("%{escaped}%")
                 });
+                let (low, high) = bounds.unzip();
+                let (status, kind) = (filter.status.map(|s| s.as_str()), filter.kind.map(|k| k.as_str()));
                 let sql = format!(
-                    "{STATION_SELECT} WHERE ($1 IS NULL OR (o.path >= $1 AND o.path < $2)) \
-                     AND ($3 IS NULL OR s.status = $3) AND ($4 IS NULL OR s.kind = $4) \
-                     AND ($5 IS NULL OR s.name LIKE $5 ESCAPE '\\' OR s.address LIKE $5 ESCAPE '\\' OR s.code LIKE $5 ESCAPE '\\') \
-                     AND s.id > $6 ORDER BY s.id LIMIT $7"
+                    "{STATION_SELECT} WHERE ($3 IS NULL OR (o.path >= $3 AND o.path < $4)) \
+                     AND ($5 IS NULL OR s.status = $5) AND ($6 IS NULL OR s.kind = $6) \
+                     AND ($7 IS NULL OR s.name LIKE $7 ESCAPE '\\' OR s.address LIKE $7 ESCAPE '\\' OR s.code LIKE $7 ESCAPE '\\')"
                 );
-                let rows = sqlx::query(&sql)
-                    .bind(bounds.as_ref().map(|b| b.0.clone()))
-                    .bind(bounds.as_ref().map(|b| b.1.clone()))
-                    .bind(filter.status.map(|s| s.as_str()))
-                    .bind(filter.kind.map(|k| k.as_str()))
-                    .bind(pattern)
-                    .bind(page.after.unwrap_or(0))
-                    .bind(page.fetch_limit())
-                    .fetch_all(&self.pool)
-                    .await?;
-                let stations = rows.iter().map(station_from_row).collect::<StoreResult<Vec<_>>>()?;
-                Ok(Page::from_fetched(stations, page, |s| s.id))
+                fetch_page(&self.pool, &sql, move |q| q.bind(low).bind(high).bind(status).bind(kind).bind(pattern), Keyset::Ascending("s.id"), page, station_from_row, |s| s.id).await
             }
 
             async fn import_station_rows(&self, actor: Option<UserId>, rows: Vec<ImportRow>) -> StoreResult<ImportOutcome> {
@@ -402,7 +409,7 @@ macro_rules! impl_station_sql {
                     .collect()
             }
 
-            async fn add_demand(&self, day: chrono::NaiveDate, kind: &str, cells: &[(waystation_domain::stations::coverage::DemandCell, u64)]) -> StoreResult<()> {
+            async fn add_demand(&self, day: chrono::NaiveDate, kind: &str, cells: &[(DemandCell, u64)]) -> StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 let day = day.format("%Y-%m-%d").to_string();
                 for (cell, count) in cells {
@@ -426,9 +433,9 @@ macro_rules! impl_station_sql {
                 &self,
                 from: chrono::NaiveDate,
                 to: chrono::NaiveDate,
-                south_west: waystation_domain::stations::coverage::DemandCell,
-                north_east: waystation_domain::stations::coverage::DemandCell,
-            ) -> StoreResult<Vec<(waystation_domain::stations::coverage::DemandCell, u64)>> {
+                south_west: DemandCell,
+                north_east: DemandCell,
+            ) -> StoreResult<Vec<(DemandCell, u64)>> {
                 let rows: Vec<(i32, i32, i64)> = sqlx::query_as(
                     "SELECT lat_cell, lng_cell, CAST(SUM(count) AS BIGINT) FROM station_demand \
                      WHERE day >= $1 AND day <= $2 AND lat_cell >= $3 AND lat_cell <= $4 AND lng_cell >= $5 AND lng_cell <= $6 \
@@ -444,7 +451,7 @@ macro_rules! impl_station_sql {
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(lat, lng, count)| (waystation_domain::stations::coverage::DemandCell { lat, lng }, u64::try_from(count).unwrap_or(0)))
+                    .map(|(lat, lng, count)| (DemandCell { lat, lng }, u64::try_from(count).unwrap_or(0)))
                     .collect())
             }
 
