@@ -8,7 +8,7 @@
 macro_rules! impl_station_sql {
     ($Store:ty, $DB:ty) => {
         use async_trait::async_trait;
-        use chrono::Utc;
+        use chrono::{DateTime, Utc};
         use sqlx::{Row as _, Transaction};
         use waystation_domain::organisations::{OrgId, OrgPath};
         use waystation_domain::pagination::{Page, PageRequest};
@@ -20,7 +20,9 @@ macro_rules! impl_station_sql {
         use waystation_domain::Invalid;
 
         use super::foundation_sql::{fetch_org, phone_from};
-        use super::prelude::{append_audit, audit, corrupt, fetch_by_id, fetch_page, is_unique_violation, lock_row, DbRow};
+        use super::prelude::{
+            append_audit, audit, corrupt, fetch_by_id, fetch_page, is_unique_violation, lock_row, DbRow, Query,
+        };
         use crate::error::{StoreError, StoreResult};
         use crate::foundation::Org;
         use crate::sql::Keyset;
@@ -121,13 +123,51 @@ macro_rules! impl_station_sql {
             Ok(owner)
         }
 
-        fn station_json(input: &StationInput) -> StoreResult<(String, String, String)> {
-            let encode = |e: serde_json::Error| StoreError::Corrupt(format!("encoding a station: {e}"));
-            Ok((
-                serde_json::to_string(&input.amenities).map_err(encode)?,
-                serde_json::to_string(&input.six_haves).map_err(encode)?,
-                serde_json::to_string(&input.partner_org_ids).map_err(encode)?,
-            ))
+        /// The columns an editor sets, in the order `bind_draft` binds them (`$1`…`$15`).
+        const DRAFT_COLUMNS: &str = "name, kind, org_id, address, lat, lng, opening_hours, follows_working_calendar, \
+            amenities, manager_name, manager_phone, rules, six_haves, external_id, partner_org_ids";
+
+        /// Binds an editor's fields onto `query` as its parameters `$1`…`$15` (see `DRAFT_COLUMNS`).
+        fn bind_draft<'q>(query: Query<'q>, input: &'q StationInput) -> StoreResult<Query<'q>> {
+            fn json(value: &impl serde::Serialize) -> StoreResult<String> {
+                serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("encoding a station: {e}")))
+            }
+            Ok(query
+                .bind(&input.name)
+                .bind(input.kind.as_str())
+                .bind(input.org_id)
+                .bind(&input.address)
+                .bind(input.location.lat())
+                .bind(input.location.lng())
+                .bind(input.hours.as_str())
+                .bind(input.follows_working_calendar)
+                .bind(json(&input.amenities)?)
+                .bind(input.manager_name.as_deref())
+                .bind(input.manager_phone.as_ref().map(|p| p.as_str()))
+                .bind(&input.rules)
+                .bind(json(&input.six_haves)?)
+                .bind(input.external_id.as_deref())
+                .bind(json(&input.partner_org_ids)?))
+        }
+
+        /// Adds the station's current place to its location history.
+        async fn record_location(
+            tx: &mut Transaction<'static, $DB>,
+            station_id: i64,
+            input: &StationInput,
+            actor: Option<UserId>,
+            at: DateTime<Utc>,
+        ) -> StoreResult<()> {
+            sqlx::query("INSERT INTO station_locations (station_id, lat, lng, address, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(station_id)
+                .bind(input.location.lat())
+                .bind(input.location.lng())
+                .bind(&input.address)
+                .bind(actor)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
         }
 
         async fn insert_station(
@@ -140,38 +180,21 @@ macro_rules! impl_station_sql {
             let owner = check_station_orgs(tx, input).await?;
             let code = next_station_code(tx, &owner).await?;
             let seq = next_change_seq(tx).await?;
-            let (amenities, six_haves, partners) = station_json(input)?;
             let now = Utc::now();
-            let inserted = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO stations (code, name, kind, org_id, address, lat, lng, opening_hours, follows_working_calendar, \
-                 amenities, manager_name, manager_phone, rules, six_haves, status, external_id, partner_org_ids, change_seq, \
-                 created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
-            )
-            .bind(code.as_str())
-            .bind(&input.name)
-            .bind(input.kind.as_str())
-            .bind(input.org_id)
-            .bind(&input.address)
-            .bind(input.location.lat())
-            .bind(input.location.lng())
-            .bind(input.hours.as_str())
-            .bind(input.follows_working_calendar)
-            .bind(&amenities)
-            .bind(input.manager_name.as_deref())
-            .bind(input.manager_phone.as_ref().map(|p| p.as_str()))
-            .bind(&input.rules)
-            .bind(&six_haves)
-            .bind(status.as_str())
-            .bind(input.external_id.as_deref())
-            .bind(&partners)
-            .bind(seq)
-            .bind(now)
-            .fetch_one(&mut **tx)
-            .await;
-            let id = match inserted {
+            let sql = format!(
+                "INSERT INTO stations ({DRAFT_COLUMNS}, change_seq, created_at, updated_at, code, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19) RETURNING id"
+            );
+            let inserted = bind_draft(sqlx::query(&sql), input)?
+                .bind(seq)
+                .bind(now)
+                .bind(code.as_str())
+                .bind(status.as_str())
+                .fetch_one(&mut **tx)
+                .await;
+            let id: i64 = match inserted {
                 Err(e) if is_unique_violation(&e) => return Err(StoreError::conflict("external_id_taken", "external_id")),
-                other => other?,
+                other => other?.try_get("id")?,
             };
             sqlx::query("INSERT INTO station_status_history (station_id, from_status, to_status, reason, actor_id, at) VALUES ($1, NULL, $2, $3, $4, $5)")
                 .bind(id)
@@ -181,15 +204,7 @@ macro_rules! impl_station_sql {
                 .bind(now)
                 .execute(&mut **tx)
                 .await?;
-            sqlx::query("INSERT INTO station_locations (station_id, lat, lng, address, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(id)
-                .bind(input.location.lat())
-                .bind(input.location.lng())
-                .bind(&input.address)
-                .bind(actor)
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
+            record_location(tx, id, input, actor, now).await?;
             let detail = serde_json::json!({"code": code.as_str(), "name": input.name, "status": status.as_str()});
             append_audit(tx, audit(actor, "station.create", Some(input.org_id), format!("station:{id}"), detail)).await?;
             Ok(id)
@@ -203,48 +218,17 @@ macro_rules! impl_station_sql {
         ) -> StoreResult<()> {
             check_station_orgs(tx, input).await?;
             let seq = next_change_seq(tx).await?;
-            let (amenities, six_haves, partners) = station_json(input)?;
             let now = Utc::now();
-            let updated = sqlx::query(
-                "UPDATE stations SET name = $1, kind = $2, org_id = $3, address = $4, lat = $5, lng = $6, opening_hours = $7, \
-                 follows_working_calendar = $8, amenities = $9, manager_name = $10, manager_phone = $11, rules = $12, \
-                 six_haves = $13, external_id = $14, partner_org_ids = $15, change_seq = $16, updated_at = $17 WHERE id = $18",
-            )
-            .bind(&input.name)
-            .bind(input.kind.as_str())
-            .bind(input.org_id)
-            .bind(&input.address)
-            .bind(input.location.lat())
-            .bind(input.location.lng())
-            .bind(input.hours.as_str())
-            .bind(input.follows_working_calendar)
-            .bind(&amenities)
-            .bind(input.manager_name.as_deref())
-            .bind(input.manager_phone.as_ref().map(|p| p.as_str()))
-            .bind(&input.rules)
-            .bind(&six_haves)
-            .bind(input.external_id.as_deref())
-            .bind(&partners)
-            .bind(seq)
-            .bind(now)
-            .bind(before.id)
-            .execute(&mut **tx)
-            .await;
+            let sets: Vec<String> = DRAFT_COLUMNS.split(", ").enumerate().map(|(i, column)| format!("{column} = ${}", i + 1)).collect();
+            let sql = format!("UPDATE stations SET {}, change_seq = $16, updated_at = $17 WHERE id = $18", sets.join(", "));
+            let updated = bind_draft(sqlx::query(&sql), input)?.bind(seq).bind(now).bind(before.id).execute(&mut **tx).await;
             match updated {
                 Err(e) if is_unique_violation(&e) => return Err(StoreError::conflict("external_id_taken", "external_id")),
                 other => other?,
             };
             let moved = before.location != input.location || before.address != input.address;
             if moved {
-                sqlx::query("INSERT INTO station_locations (station_id, lat, lng, address, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(before.id)
-                    .bind(input.location.lat())
-                    .bind(input.location.lng())
-                    .bind(&input.address)
-                    .bind(actor)
-                    .bind(now)
-                    .execute(&mut **tx)
-                    .await?;
+                record_location(tx, before.id, input, actor, now).await?;
             }
             let mut changed = Vec::new();
             if before.name != input.name { changed.push("name"); }
