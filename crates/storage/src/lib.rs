@@ -48,7 +48,7 @@ pub use foundation::{
 };
 pub use stations::{
     CounterScope, Feedback, ImportOutcome, ImportRow, LocationRecord, NewReservation, PhotoBytes, RebuildOutcome,
-    Reservation, Resource, Review, ReviewSummary, Station, StationCounters, StationIndexStore, StationInput, StationListFilter,
+    Reservation, Resource, Review, ReviewSummary, Station, StationCounters, StationIndexStore, StationListFilter,
     StationPhoto, StationPhotoStore, StationStore, StationUseStore, StatusRecord, VisitStats,
 };
 

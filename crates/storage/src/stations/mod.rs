@@ -29,6 +29,6 @@ mod using;
 pub use indices::{CounterScope, RebuildOutcome, StationCounters, StationIndexStore};
 pub use photos::{PhotoBytes, StationPhoto, StationPhotoStore};
 pub use station::{
-    ImportOutcome, ImportRow, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord,
+    ImportOutcome, ImportRow, LocationRecord, Station, StationListFilter, StationStore, StatusRecord,
 };
 pub use using::{Feedback, NewReservation, Reservation, Resource, Review, ReviewSummary, StationUseStore, VisitStats};

@@ -16,7 +16,7 @@ macro_rules! impl_station_sql {
         use waystation_domain::stations::coverage::DemandCell;
         use waystation_domain::stations::geo::LatLng;
         use waystation_domain::stations::hours::OpeningHours;
-        use waystation_domain::stations::{StationCode, StationStatus, StatusChange};
+        use waystation_domain::stations::{StationCode, StationDraft, StationStatus, StatusChange};
         use waystation_domain::Invalid;
 
         use super::foundation_sql::{fetch_org, phone_from};
@@ -27,7 +27,7 @@ macro_rules! impl_station_sql {
         use crate::foundation::Org;
         use crate::sql::Keyset;
         use crate::stations::{
-            ImportOutcome, ImportRow, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord,
+            ImportOutcome, ImportRow, LocationRecord, Station, StationListFilter, StationStore, StatusRecord,
         };
 
         const STATION_SELECT: &str = "SELECT s.id, s.code, s.name, s.kind, s.org_id, o.path AS org_path, o.name AS org_name, \
@@ -112,7 +112,7 @@ macro_rules! impl_station_sql {
         }
 
         /// The owner must exist and be active; partners must exist.
-        async fn check_station_orgs(tx: &mut Transaction<'static, $DB>, input: &StationInput) -> StoreResult<Org> {
+        async fn check_station_orgs(tx: &mut Transaction<'static, $DB>, input: &StationDraft) -> StoreResult<Org> {
             let owner = fetch_org(&mut **tx, input.org_id, "org_id").await?;
             if !owner.active {
                 return Err(Invalid::field("org_id", "org_inactive").into());
@@ -128,7 +128,7 @@ macro_rules! impl_station_sql {
             amenities, manager_name, manager_phone, rules, six_haves, external_id, partner_org_ids";
 
         /// Binds an editor's fields onto `query` as its parameters `$1`…`$15` (see `DRAFT_COLUMNS`).
-        fn bind_draft<'q>(query: Query<'q>, input: &'q StationInput) -> StoreResult<Query<'q>> {
+        fn bind_draft<'q>(query: Query<'q>, input: &'q StationDraft) -> StoreResult<Query<'q>> {
             fn json(value: &impl serde::Serialize) -> StoreResult<String> {
                 serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("encoding a station: {e}")))
             }
@@ -154,7 +154,7 @@ macro_rules! impl_station_sql {
         async fn record_location(
             tx: &mut Transaction<'static, $DB>,
             station_id: i64,
-            input: &StationInput,
+            input: &StationDraft,
             actor: Option<UserId>,
             at: DateTime<Utc>,
         ) -> StoreResult<()> {
@@ -173,7 +173,7 @@ macro_rules! impl_station_sql {
         async fn insert_station(
             tx: &mut Transaction<'static, $DB>,
             actor: Option<UserId>,
-            input: &StationInput,
+            input: &StationDraft,
             status: StationStatus,
             reason: &str,
         ) -> StoreResult<i64> {
@@ -214,7 +214,7 @@ macro_rules! impl_station_sql {
             tx: &mut Transaction<'static, $DB>,
             actor: Option<UserId>,
             before: &Station,
-            input: &StationInput,
+            input: &StationDraft,
         ) -> StoreResult<()> {
             check_station_orgs(tx, input).await?;
             let seq = next_change_seq(tx).await?;
@@ -248,7 +248,7 @@ macro_rules! impl_station_sql {
 
         #[async_trait]
         impl StationStore for $Store {
-            async fn create_station(&self, actor: Option<UserId>, input: StationInput, status: StationStatus, reason: &str) -> StoreResult<Station> {
+            async fn create_station(&self, actor: Option<UserId>, input: StationDraft, status: StationStatus, reason: &str) -> StoreResult<Station> {
                 let mut tx = self.begin_write().await?;
                 let id = insert_station(&mut tx, actor, &input, status, reason).await?;
                 let station = fetch_station(&mut *tx, id).await?;
@@ -256,7 +256,7 @@ macro_rules! impl_station_sql {
                 Ok(station)
             }
 
-            async fn update_station(&self, actor: Option<UserId>, id: i64, input: StationInput) -> StoreResult<Station> {
+            async fn update_station(&self, actor: Option<UserId>, id: i64, input: StationDraft) -> StoreResult<Station> {
                 let mut tx = self.begin_write().await?;
                 lock_row(&mut tx, "stations", id).await?;
                 let before = fetch_station(&mut *tx, id).await?;
