@@ -40,7 +40,9 @@ mod stations;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
-pub use backends::{Backend, PoolStats, PostgresStore, SqliteStore};
+pub use backends::postgres::PostgresStore;
+pub use backends::sqlite::SqliteStore;
+pub use backends::{Backend, PoolStats};
 pub use error::{StoreError, StoreResult};
 pub use foundation::{
     Authenticated, FoundationStore, GrantRecord, IdempotencyStart, NewOrg, NewSession, NewUser, Org, SessionRecord,

@@ -3,9 +3,10 @@
 //! through these checks, so one set of rules holds for all of them; storage
 //! writes a draft as it is.
 
+use super::amenity::Amenities;
 use super::geo::LatLng;
 use super::hours::OpeningHours;
-use super::{Amenities, SixHaves, StationKind};
+use super::kind::{SixHaves, StationKind};
 use crate::organisations::OrgId;
 use crate::people::PhoneNumber;
 use crate::Invalid;

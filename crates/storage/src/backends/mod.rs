@@ -12,16 +12,13 @@
 //! SQLite writes through one connection with `BEGIN IMMEDIATE`; PostgreSQL
 //! locks what it changes (`FOR UPDATE`, advisory locks).
 
-mod postgres;
-mod sqlite;
+pub mod postgres;
+pub mod sqlite;
 
 use async_trait::async_trait;
 use serde::Serialize;
 
 use crate::error::StoreResult;
-
-pub use postgres::PostgresStore;
-pub use sqlite::SqliteStore;
 
 /// What the server asks of the database itself, not of any capability.
 #[async_trait]

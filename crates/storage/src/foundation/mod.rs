@@ -30,6 +30,7 @@ pub use records::{
     StoredResponse, User,
 };
 
+/// The foundation's operations, each one whole operation in one transaction.
 #[async_trait]
 pub trait FoundationStore: Send + Sync {
     /// Deletes expired codes, sessions, counters and idempotency records.

@@ -1,5 +1,5 @@
 //! The storage interface of the service indices: reading the daily counters
-//! that every station event keeps current (`sql_station_use.rs` changes them
+//! that every station event keeps current (`station_use_sql` changes them
 //! in the event's transaction), and rebuilding them from the event tables.
 
 use async_trait::async_trait;

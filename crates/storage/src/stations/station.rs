@@ -1,4 +1,5 @@
-//! The storage interface of the stations capability.
+//! The station record and its editing: [`StationStore`] — stations, their status
+//! and location history, imports, the change feed and the demand counts.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
