@@ -253,7 +253,10 @@ macro_rules! impl_foundation_sql {
                 let root = fetch_org(&self.pool, root, "root").await?;
                 let (low, high) = root.path.subtree_bounds();
                 let sql = format!("{ORG_SELECT} WHERE path >= $3 AND path < $4 AND ($5 OR active)");
-                fetch_page(&self.pool, &sql, move |q| q.bind(low).bind(high).bind(include_inactive), Keyset::Ascending("id"), page, org_from_row, |o| o.id).await
+                fetch_page(&self.pool, Keyset::Ascending("id"), page, &sql, org_from_row, move |q| {
+                    q.bind(low).bind(high).bind(include_inactive)
+                })
+                .await
             }
 
             async fn list_roots(&self) -> StoreResult<Vec<Org>> {
@@ -535,7 +538,10 @@ macro_rules! impl_foundation_sql {
                 let root = fetch_org(&self.pool, root, "org_id").await?;
                 let (low, high) = root.path.subtree_bounds();
                 let sql = format!("{GRANT_SELECT} WHERE o.path >= $3 AND o.path < $4 AND g.revoked_at IS NULL");
-                fetch_page(&self.pool, &sql, move |q| q.bind(low).bind(high), Keyset::Ascending("g.id"), page, grant_from_row, |g| g.id).await
+                fetch_page(&self.pool, Keyset::Ascending("g.id"), page, &sql, grant_from_row, move |q| {
+                    q.bind(low).bind(high)
+                })
+                .await
             }
 
             async fn issue_code(&self, phone: &PhoneNumber, code_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
@@ -797,7 +803,10 @@ macro_rules! impl_foundation_sql {
                 let (low, high) = root.path.subtree_bounds();
                 let sql = "SELECT a.seq, a.at, a.actor_id, a.action, a.org_id, a.subject, a.detail, a.prev_hash, a.hash \
                      FROM audit_log a JOIN organisations o ON o.id = a.org_id WHERE o.path >= $3 AND o.path < $4";
-                fetch_page(&self.pool, sql, move |q| q.bind(low).bind(high), Keyset::Descending("a.seq"), page, audit_from_row, |r| r.seq).await
+                fetch_page(&self.pool, Keyset::Descending("a.seq"), page, sql, audit_from_row, move |q| {
+                    q.bind(low).bind(high)
+                })
+                .await
             }
         }
     };

@@ -21,7 +21,8 @@
 
 pub(crate) mod prelude;
 
-/// The order of a keyset page, on an `i64` key column (e.g. `"f.id"`).
+/// The order of a keyset page, on an `i64` key column (e.g. `"f.id"`, which
+/// the SELECT returns as `id`).
 ///
 /// The cursor and the limit are the statement's parameters `$1` and `$2`, so
 /// the filter a caller writes numbers its own from `$3`.
@@ -55,6 +56,12 @@ impl Keyset {
         format!("{select_where}{}", self.clause())
     }
 
+    /// The key's column in the result rows: `id` for `s.id`.
+    pub(crate) fn column(self) -> &'static str {
+        let (Keyset::Ascending(key) | Keyset::Descending(key)) = self;
+        key.rsplit('.').next().unwrap_or(key)
+    }
+
     /// The cursor and limit to bind as `$1` and `$2`.
     pub(crate) fn bounds(self, page: waystation_domain::pagination::PageRequest) -> (i64, i64) {
         (self.start(page.after), page.fetch_limit())
@@ -77,6 +84,8 @@ mod tests {
             Keyset::Descending("a.seq").statement("SELECT seq FROM audit_log a WHERE TRUE"),
             "SELECT seq FROM audit_log a WHERE TRUE AND a.seq < $1 ORDER BY a.seq DESC LIMIT $2"
         );
+        assert_eq!(Keyset::Descending("a.seq").column(), "seq");
+        assert_eq!(Keyset::Ascending("id").column(), "id");
         let first = PageRequest { after: None, limit: 10 };
         assert_eq!(Keyset::Ascending("id").bounds(first), (0, 11));
         assert_eq!(Keyset::Descending("id").bounds(first), (i64::MAX, 11));

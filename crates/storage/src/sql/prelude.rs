@@ -7,7 +7,7 @@
 macro_rules! sql_prelude {
     ($DB:ty, audit_head_lock = $audit_head_lock:expr, for_update = $for_update:expr $(,)?) => {
         use chrono::Utc;
-        use sqlx::Transaction;
+        use sqlx::{Row as _, Transaction};
         use waystation_domain::audit::{next_record, AuditEntry};
         use waystation_domain::organisations::OrgId;
         use waystation_domain::pagination::{Page, PageRequest};
@@ -96,23 +96,26 @@ macro_rules! sql_prelude {
             Ok(())
         }
 
-        /// One keyset page of `select_where` (a SELECT and its WHERE filter,
-        /// whose own parameters are `$3`… and bound by `bind`), in `keyset`
-        /// order past the request's cursor, with the next page's cursor.
+        /// One keyset page in `keyset` order past the request's cursor, with
+        /// the next page's cursor: the rows of `select_where` (a SELECT and
+        /// its WHERE filter, whose own parameters are `$3`… and bound by
+        /// `bind`), each mapped by `map`.
         pub(super) async fn fetch_page<T>(
             pool: &sqlx::Pool<$DB>,
-            select_where: &str,
-            bind: impl for<'q> FnOnce(Query<'q>) -> Query<'q> + Send,
             keyset: Keyset,
             page: PageRequest,
+            select_where: &str,
             map: fn(&DbRow) -> StoreResult<T>,
-            key: fn(&T) -> i64,
+            bind: impl for<'q> FnOnce(Query<'q>) -> Query<'q> + Send,
         ) -> StoreResult<Page<T>> {
             let sql = keyset.statement(select_where);
             let (cursor, limit) = keyset.bounds(page);
             let rows = bind(sqlx::query(&sql).bind(cursor).bind(limit)).fetch_all(pool).await?;
-            let items = rows.iter().map(map).collect::<StoreResult<Vec<_>>>()?;
-            Ok(Page::from_fetched(items, page, key))
+            let keyed = rows
+                .iter()
+                .map(|row| Ok((row.try_get::<i64, _>(keyset.column())?, map(row)?)))
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok(Page::from_fetched(keyed, page, |(key, _)| *key).map(|(_, item)| item))
         }
     };
 }

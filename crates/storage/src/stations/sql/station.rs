@@ -331,7 +331,10 @@ macro_rules! impl_station_sql {
                      AND ($5 IS NULL OR s.status = $5) AND ($6 IS NULL OR s.kind = $6) \
                      AND ($7 IS NULL OR s.name LIKE $7 ESCAPE '\\' OR s.address LIKE $7 ESCAPE '\\' OR s.code LIKE $7 ESCAPE '\\')"
                 );
-                fetch_page(&self.pool, &sql, move |q| q.bind(low).bind(high).bind(status).bind(kind).bind(pattern), Keyset::Ascending("s.id"), page, station_from_row, |s| s.id).await
+                fetch_page(&self.pool, Keyset::Ascending("s.id"), page, &sql, station_from_row, move |q| {
+                    q.bind(low).bind(high).bind(status).bind(kind).bind(pattern)
+                })
+                .await
             }
 
             async fn import_station_rows(&self, actor: Option<UserId>, rows: Vec<ImportRow>) -> StoreResult<ImportOutcome> {

@@ -333,7 +333,7 @@ macro_rules! impl_station_use_sql {
 
             async fn reservations_of_user(&self, user: UserId, page: PageRequest) -> StoreResult<Page<Reservation>> {
                 let sql = format!("{RESERVATION_SELECT} WHERE b.user_id = $3");
-                fetch_page(&self.pool, &sql, move |q| q.bind(user), Keyset::Descending("b.id"), page, reservation_from_row, |r| r.id).await
+                fetch_page(&self.pool, Keyset::Descending("b.id"), page, &sql, reservation_from_row, move |q| q.bind(user)).await
             }
 
             async fn reservations_of_station(&self, station_id: i64, from: i64, to: i64) -> StoreResult<Vec<Reservation>> {
@@ -447,7 +447,10 @@ macro_rules! impl_station_use_sql {
 
             async fn list_reviews(&self, station_id: i64, include_hidden: bool, page: PageRequest) -> StoreResult<Page<Review>> {
                 let sql = format!("{REVIEW_SELECT} WHERE v.station_id = $3 AND (v.hidden = FALSE OR $4 = TRUE)");
-                fetch_page(&self.pool, &sql, move |q| q.bind(station_id).bind(include_hidden), Keyset::Descending("v.id"), page, review_from_row, |r| r.id).await
+                fetch_page(&self.pool, Keyset::Descending("v.id"), page, &sql, review_from_row, move |q| {
+                    q.bind(station_id).bind(include_hidden)
+                })
+                .await
             }
 
             async fn review_summary(&self, station_id: i64) -> StoreResult<ReviewSummary> {
@@ -515,12 +518,15 @@ macro_rules! impl_station_use_sql {
 
             async fn feedback_of_station(&self, station_id: i64, answered_only: bool, page: PageRequest) -> StoreResult<Page<Feedback>> {
                 let sql = format!("{FEEDBACK_SELECT} WHERE f.station_id = $3 AND ($4 = FALSE OR f.answer IS NOT NULL)");
-                fetch_page(&self.pool, &sql, move |q| q.bind(station_id).bind(answered_only), Keyset::Descending("f.id"), page, feedback_from_row, |f| f.id).await
+                fetch_page(&self.pool, Keyset::Descending("f.id"), page, &sql, feedback_from_row, move |q| {
+                    q.bind(station_id).bind(answered_only)
+                })
+                .await
             }
 
             async fn feedback_of_user(&self, user: UserId, page: PageRequest) -> StoreResult<Page<Feedback>> {
                 let sql = format!("{FEEDBACK_SELECT} WHERE f.user_id = $3");
-                fetch_page(&self.pool, &sql, move |q| q.bind(user), Keyset::Descending("f.id"), page, feedback_from_row, |f| f.id).await
+                fetch_page(&self.pool, Keyset::Descending("f.id"), page, &sql, feedback_from_row, move |q| q.bind(user)).await
             }
 
             async fn review_of_user(&self, station_id: i64, user: UserId) -> StoreResult<Option<Review>> {
@@ -531,7 +537,7 @@ macro_rules! impl_station_use_sql {
 
             async fn unanswered_feedback_of_station(&self, station_id: i64, page: PageRequest) -> StoreResult<Page<Feedback>> {
                 let sql = format!("{FEEDBACK_SELECT} WHERE f.station_id = $3 AND f.answer IS NULL");
-                fetch_page(&self.pool, &sql, move |q| q.bind(station_id), Keyset::Ascending("f.id"), page, feedback_from_row, |f| f.id).await
+                fetch_page(&self.pool, Keyset::Ascending("f.id"), page, &sql, feedback_from_row, move |q| q.bind(station_id)).await
             }
         }
     };
