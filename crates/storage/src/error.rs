@@ -1,4 +1,8 @@
+//! What a storage operation answers when it does not happen.
+
 use waystation_domain::Invalid;
+
+pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Why a storage operation did not happen. Nothing was written in any case.
 #[derive(Debug, thiserror::Error)]

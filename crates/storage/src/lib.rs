@@ -1,45 +1,69 @@
 //! The one storage interface, [`Store`], and its two backends.
 //!
-//! Every method is one whole operation in one transaction: a change of state and
-//! its audit row commit together or not at all. The rules (placement, codes) come
-//! from `waystation-domain` and are checked inside the transaction, so two
-//! servers sharing a database cannot race past them. The web layer holds an
-//! `Arc<dyn Store>` and never learns which backend it talks to.
+//! `Store` is a list of capability traits: [`Backend`] (which database, its
+//! migrations and health), [`FoundationStore`] (organisations, people, roles,
+//! sign-in, sessions, rate limits, idempotency, the calendar, the audit chain)
+//! and one trait per part of a capability ([`StationStore`],
+//! [`StationUseStore`], [`StationIndexStore`], [`StationPhotoStore`]). A new
+//! capability adds its folder and one supertrait line below
+//! (docs/adding-a-capability.md).
+//!
+//! Layout:
+//! - `sql/`: the shared SQL kit, a prelude each backend expands for its
+//!   database; it knows no capability.
+//! - `foundation/`, `stations/`: each capability's records, trait and SQL
+//!   (one macro per trait, written once for both backends).
+//! - `appeals/`, `congress/`, `proposals/`, `membership/`: the places the next
+//!   capabilities take.
+//! - `backends/`: SQLite and PostgreSQL, where the kit and every capability's
+//!   SQL are expanded; the only module that names them all.
+//!
+//! **Architecture invariant**: every method is one whole operation in one
+//! transaction: a change of state and its audit row commit together or not at
+//! all. The rules (placement, codes) come from `waystation-domain` and are
+//! checked inside the transaction, so two servers sharing a database cannot
+//! race past them.
+//!
+//! **API boundary**: the web layer holds an `Arc<dyn Store>` from [`open`] and
+//! never learns which backend it talks to; every public item is reachable at
+//! this crate's root.
 
+mod appeals;
+mod backends;
+mod congress;
 mod error;
-mod postgres;
-mod records;
-mod sql_station_indices;
-mod sql_station_photos;
-mod sql_station_use;
-mod sql_stations;
-mod sql_store;
-mod sqlite;
-pub mod station_indices;
-pub mod station_photos;
-pub mod station_use;
-pub mod stations;
+mod foundation;
+mod membership;
+mod proposals;
+mod sql;
+mod stations;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use waystation_domain::audit::{AuditEntry, AuditRecord};
-use waystation_domain::organisations::{DivisionCode, OrgId, OrgName};
-use waystation_domain::pagination::{Page, PageRequest};
-use waystation_domain::people::{PersonName, PhoneNumber, Role, UserId};
-use waystation_domain::sign_in::CodeCheck;
+pub use backends::postgres::PostgresStore;
+pub use backends::sqlite::SqliteStore;
+pub use backends::{Backend, PoolStats};
+pub use error::{StoreError, StoreResult};
+pub use foundation::{
+    Authenticated, FoundationStore, GrantRecord, IdempotencyStart, NewOrg, NewSession, NewUser, Org, SessionRecord,
+    SignInMethod, StoredResponse, User,
+};
+pub use stations::{
+    CounterScope, Feedback, ImportOutcome, ImportRow, LocationRecord, NewReservation, PhotoBytes, RebuildOutcome,
+    Reservation, Resource, Review, ReviewSummary, Station, StationCounters, StationIndexStore, StationListFilter,
+    StationPhoto, StationPhotoStore, StationStore, StationUseStore, StatusRecord, VisitStats,
+};
 
-pub use error::StoreError;
-pub use postgres::PostgresStore;
-pub use records::*;
-pub use sqlite::SqliteStore;
-pub use station_indices::{CounterScope, RebuildOutcome, StationCounters, StationIndexStore};
-pub use station_photos::{PhotoBytes, StationPhoto, StationPhotoStore};
-pub use station_use::{Feedback, NewReservation, Reservation, Resource, Review, ReviewSummary, StationUseStore, VisitStats};
-pub use stations::{ImportOutcome, ImportRow, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord};
+/// Everything the server needs of its database: one line per capability.
+pub trait Store:
+    Backend + FoundationStore + StationStore + StationUseStore + StationIndexStore + StationPhotoStore + Send + Sync + 'static
+{
+}
 
-pub type StoreResult<T> = Result<T, StoreError>;
+impl<T> Store for T where
+    T: Backend + FoundationStore + StationStore + StationUseStore + StationIndexStore + StationPhotoStore + Send + Sync + 'static
+{
+}
 
 /// Opens the backend named by the URL's scheme: `sqlite:` or `postgres:`.
 pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
@@ -50,90 +74,4 @@ pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
     } else {
         Err(StoreError::Unsupported("database URL must start with sqlite: or postgres://"))
     }
-}
-
-#[async_trait]
-pub trait Store: StationStore + StationUseStore + StationIndexStore + StationPhotoStore + Send + Sync + 'static {
-    /// `sqlite` or `postgres`, for logs and metrics.
-    fn backend(&self) -> &'static str;
-    /// Applies this backend's migrations that have not run yet.
-    async fn migrate(&self) -> StoreResult<()>;
-    /// Answers when the database can serve a query.
-    async fn ping(&self) -> StoreResult<()>;
-    fn pool_stats(&self) -> PoolStats;
-    /// A consistent copy of the whole database, taken while it serves.
-    async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()>;
-    /// Deletes expired codes, sessions, counters and idempotency records.
-    async fn sweep_expired(&self, now: DateTime<Utc>) -> StoreResult<u64>;
-
-    // Organisations.
-    async fn create_org(&self, actor: Option<UserId>, new: NewOrg) -> StoreResult<Org>;
-    async fn get_org(&self, id: OrgId) -> StoreResult<Org>;
-    /// The organisation and everything below it, in tree order (by path).
-    async fn list_subtree(&self, root: OrgId, include_inactive: bool, page: PageRequest) -> StoreResult<Page<Org>>;
-    /// The national root(s): organisations without a parent.
-    async fn list_roots(&self) -> StoreResult<Vec<Org>>;
-    async fn rename_org(&self, actor: Option<UserId>, id: OrgId, name: OrgName) -> StoreResult<Org>;
-    async fn move_org(&self, actor: Option<UserId>, id: OrgId, new_parent: OrgId) -> StoreResult<Org>;
-    async fn set_org_active(&self, actor: Option<UserId>, id: OrgId, active: bool) -> StoreResult<Org>;
-    async fn org_by_division_code(&self, code: &DivisionCode) -> StoreResult<Option<Org>>;
-
-    // People.
-    async fn create_user(&self, actor: Option<UserId>, new: NewUser) -> StoreResult<User>;
-    /// The account for a phone, created (without roles) when the phone is new.
-    async fn user_for_phone_sign_in(&self, phone: &PhoneNumber) -> StoreResult<(User, bool)>;
-    async fn get_user(&self, id: UserId) -> StoreResult<User>;
-    async fn user_by_phone(&self, phone: &PhoneNumber) -> StoreResult<Option<User>>;
-    /// The argon2 hash of the account's password, if it has one.
-    async fn password_hash(&self, id: UserId) -> StoreResult<Option<String>>;
-    async fn set_password_hash(&self, actor: Option<UserId>, id: UserId, hash: &str) -> StoreResult<()>;
-    async fn rename_user(&self, actor: Option<UserId>, id: UserId, name: PersonName) -> StoreResult<User>;
-
-    // Roles.
-    async fn grant_role(&self, actor: Option<UserId>, user: UserId, org: OrgId, role: Role) -> StoreResult<GrantRecord>;
-    async fn revoke_grant(&self, actor: Option<UserId>, grant_id: i64) -> StoreResult<GrantRecord>;
-    async fn get_grant(&self, grant_id: i64) -> StoreResult<GrantRecord>;
-    async fn grants_of_user(&self, user: UserId) -> StoreResult<Vec<GrantRecord>>;
-    /// Active grants on organisations in the subtree of `root`.
-    async fn grants_in_subtree(&self, root: OrgId, page: PageRequest) -> StoreResult<Page<GrantRecord>>;
-
-    // Sign-in codes.
-    /// Stores the hash of a new code for the phone, replacing any earlier one.
-    async fn issue_code(&self, phone: &PhoneNumber, code_hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
-    /// Judges a try against the latest code and records its effect atomically.
-    async fn try_code(&self, phone: &PhoneNumber, candidate_hash: &str, now: DateTime<Utc>) -> StoreResult<CodeCheck>;
-
-    // Sessions.
-    async fn create_session(&self, new: NewSession) -> StoreResult<SessionRecord>;
-    /// The live session with this token hash, its user and their grants.
-    async fn authenticate(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Authenticated>>;
-    async fn touch_session(&self, session_id: i64, now: DateTime<Utc>) -> StoreResult<()>;
-    async fn list_sessions(&self, user: UserId, now: DateTime<Utc>) -> StoreResult<Vec<SessionRecord>>;
-    /// Ends one of the user's sessions; `NotFound` if it is not theirs.
-    async fn revoke_session(&self, user: UserId, session_id: i64, now: DateTime<Utc>) -> StoreResult<()>;
-
-    // Rate limits.
-    /// Counts one hit on `key` in the window starting at `window_start`; returns the count.
-    async fn hit_rate_counter(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<u32>;
-
-    // Idempotency.
-    async fn idempotency_start(&self, scope: &str, key: &str, fingerprint: &str, now: DateTime<Utc>) -> StoreResult<IdempotencyStart>;
-    async fn idempotency_finish(&self, scope: &str, key: &str, response: &StoredResponse) -> StoreResult<()>;
-    async fn idempotency_abandon(&self, scope: &str, key: &str) -> StoreResult<()>;
-
-    // The official calendar.
-    /// Years of the holiday calendar added by system admins.
-    async fn holiday_years(&self) -> StoreResult<Vec<waystation_domain::calendar::YearArrangement>>;
-    /// Adds or replaces one year (validated by the caller against the whole calendar).
-    async fn put_holiday_year(&self, actor: Option<UserId>, year: &waystation_domain::calendar::YearArrangement) -> StoreResult<()>;
-
-    // Audit.
-    /// Appends a row that accompanies no other change (e.g. a phone number revealed).
-    async fn record_audit(&self, entry: AuditEntry) -> StoreResult<()>;
-    /// Rows in chain order after `after_seq`.
-    async fn audit_rows(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditRecord>>;
-    /// The head of the chain as recorded beside it: `(0, GENESIS_HASH)` when empty.
-    async fn audit_head(&self) -> StoreResult<(i64, String)>;
-    /// Rows about organisations in the subtree of `root`, newest first.
-    async fn audit_in_subtree(&self, root: OrgId, page: PageRequest) -> StoreResult<Page<AuditRecord>>;
 }

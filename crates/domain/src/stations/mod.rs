@@ -4,6 +4,7 @@
 pub mod amenity;
 pub mod code;
 pub mod coverage;
+pub mod draft;
 pub mod geo;
 pub mod hours;
 pub mod indices;
@@ -17,5 +18,6 @@ pub mod transfer;
 
 pub use amenity::{Amenities, Amenity, AmenitySet};
 pub use code::StationCode;
+pub use draft::StationDraft;
 pub use kind::{SixHaves, StationKind};
 pub use status::{StationStatus, StatusChange};

@@ -18,12 +18,14 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use waystation_domain::access::Action;
 use waystation_domain::organisations::OrgId;
-use waystation_domain::people::PhoneNumber;
 use waystation_domain::stations::geo::{Datum, LatLng};
 use waystation_domain::stations::hours::OpeningHours;
-use waystation_domain::stations::{Amenities, SixHaves, StationKind, StationStatus, StatusChange};
+use waystation_domain::stations::draft::{
+    check_address, check_external_id, check_manager_name, check_manager_phone, check_name, check_rules,
+};
+use waystation_domain::stations::{Amenities, SixHaves, StationDraft, StationKind, StationStatus, StatusChange};
 use waystation_domain::Invalid;
-use waystation_storage::{Station, StationInput};
+use waystation_storage::Station;
 
 use crate::error::ApiError;
 use crate::session::CurrentUser;
@@ -157,24 +159,13 @@ impl FieldErrors {
     }
 }
 
-fn text(value: &str, field: &'static str, max: usize, required: bool) -> Result<String, Invalid> {
-    let trimmed = value.trim();
-    if required && trimmed.is_empty() {
-        return Err(Invalid::field(field, "required"));
-    }
-    if trimmed.chars().count() > max || trimmed.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Invalid::field(field, "invalid_value"));
-    }
-    Ok(trimmed.to_owned())
-}
-
 impl StationForm {
     /// Validates every field; all problems are reported together.
-    pub fn validate(&self) -> Result<StationInput, ApiError> {
+    pub fn validate(&self) -> Result<StationDraft, ApiError> {
         let mut errors = FieldErrors::default();
-        let name = errors.check(text(&self.name, "name", 100, true));
+        let name = errors.check(check_name(&self.name));
         let kind = errors.check(self.kind.parse::<StationKind>());
-        let address = errors.check(text(&self.address, "address", 200, true));
+        let address = errors.check(check_address(&self.address));
         let location = errors.check(self.location.to_wgs84().map_err(|e| Invalid { field: Some("location"), ..e }));
         let hours = errors.check(OpeningHours::parse(&self.opening_hours).map_err(|e| Invalid::from(&e)));
         let amenities = errors.check(if self.amenities.is_null() {
@@ -182,25 +173,16 @@ impl StationForm {
         } else {
             serde_json::from_value::<Amenities>(self.amenities.clone()).map_err(|e| amenity_error(&e.to_string()))
         });
-        let manager_name = errors.check(match self.manager_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            Some(name) => text(name, "manager_name", 40, true).map(Some),
-            None => Ok(None),
-        });
-        let manager_phone = errors.check(match self.manager_phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            Some(phone) => PhoneNumber::parse(phone).map(Some).map_err(|_| Invalid::field("manager_phone", "invalid_phone")),
-            None => Ok(None),
-        });
-        let rules = errors.check(text(&self.rules, "rules", 4000, false));
+        let manager_name = errors.check(check_manager_name(self.manager_name.as_deref()));
+        let manager_phone = errors.check(check_manager_phone(self.manager_phone.as_deref()));
+        let rules = errors.check(check_rules(&self.rules));
         let six_haves = errors.check(match &self.six_haves {
             Some(value) => serde_json::from_value::<SixHaves>(value.clone()).map_err(|_| Invalid::field("six_haves", "invalid_value")),
             None => Ok(SixHaves::default()),
         });
-        let external_id = errors.check(match self.external_id.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-            Some(id) => text(id, "external_id", 64, true).map(Some),
-            None => Ok(None),
-        });
+        let external_id = errors.check(check_external_id(self.external_id.as_deref()));
         errors.into_result()?;
-        Ok(StationInput {
+        Ok(StationDraft {
             name: name.expect("checked"),
             kind: kind.expect("checked"),
             org_id: self.org_id,

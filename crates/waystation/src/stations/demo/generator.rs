@@ -14,8 +14,7 @@ use waystation_domain::organisations::OrgId;
 use waystation_domain::people::PhoneNumber;
 use waystation_domain::stations::geo::LatLng;
 use waystation_domain::stations::hours::OpeningHours;
-use waystation_domain::stations::{Amenities, Amenity, SixHaves, StationKind};
-use waystation_storage::StationInput;
+use waystation_domain::stations::{Amenities, Amenity, SixHaves, StationDraft, StationKind};
 
 /// The seed of every demo data set (a date: People's Daily's count of 186,100
 /// stations, 2025-01-17); each region draws from its own stream.
@@ -37,7 +36,7 @@ const RETIREMENT_REASONS: &[&str] = &["场地到期", "场地拆迁改造", "共
 /// One generated station: what to import, what becomes of it, where it moves.
 #[derive(Debug, Clone)]
 pub struct Draft {
-    pub input: StationInput,
+    pub input: StationDraft,
     pub lifecycle: Lifecycle,
     /// Later locations of a movable station, applied in order after the import.
     pub moves: Vec<(LatLng, String)>,
@@ -428,7 +427,7 @@ pub fn draft(
     let six_haves = g.six_haves(six_complete);
     let lifecycle = g.lifecycle();
     Draft {
-        input: StationInput {
+        input: StationDraft {
             name,
             kind,
             org_id,

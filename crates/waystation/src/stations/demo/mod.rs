@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use waystation_domain::organisations::{DivisionCode, OrgId};
-use waystation_domain::stations::{StationKind, StationStatus, StatusChange};
-use waystation_storage::{StationInput, Store};
+use waystation_domain::stations::{StationDraft, StationKind, StationStatus, StatusChange};
+use waystation_storage::Store;
 
 use crate::foundation::demo::{province_name, OrgIds};
 
@@ -89,7 +89,7 @@ async fn import(store: &Arc<dyn Store>, drafts: Vec<Draft>) -> anyhow::Result<()
             .await?
             .with_context(|| format!("the demo station {external} was imported"))?;
         for (location, address) in moves {
-            let moved = StationInput { location, address, ..input.clone() };
+            let moved = StationDraft { location, address, ..input.clone() };
             store.update_station(None, station.id, moved).await?;
         }
         let change = match lifecycle {
@@ -102,10 +102,10 @@ async fn import(store: &Arc<dyn Store>, drafts: Vec<Draft>) -> anyhow::Result<()
     Ok(())
 }
 
-async fn import_batches(store: &Arc<dyn Store>, rows: Vec<StationInput>, status: StationStatus) -> anyhow::Result<()> {
+async fn import_batches(store: &Arc<dyn Store>, rows: Vec<StationDraft>, status: StationStatus) -> anyhow::Result<()> {
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let batch: Vec<StationInput> = rows.by_ref().take(IMPORT_BATCH).collect();
+        let batch: Vec<StationDraft> = rows.by_ref().take(IMPORT_BATCH).collect();
         store.import_stations(None, batch, status).await.context("importing demo stations")?;
     }
     Ok(())
@@ -206,7 +206,7 @@ fn scale_station(g: &mut Gen, number: usize, city: usize, owner: OrgId) -> Draft
 
 /// One batch of the scale set: each status imported as such. Returns how many were updated.
 async fn import_scale_batch(store: &Arc<dyn Store>, drafts: Vec<Draft>) -> anyhow::Result<usize> {
-    let mut groups: [(StationStatus, Vec<StationInput>); 4] = [
+    let mut groups: [(StationStatus, Vec<StationDraft>); 4] = [
         (StationStatus::Open, Vec::new()),
         (StationStatus::Planned, Vec::new()),
         (StationStatus::Suspended, Vec::new()),

@@ -16,8 +16,7 @@ use std::collections::HashSet;
 
 use waystation_domain::stations::geo::LatLng;
 use waystation_domain::stations::hours::OpeningHours;
-use waystation_domain::stations::{Amenities, Amenity, SixHaves, StationKind};
-use waystation_storage::StationInput;
+use waystation_domain::stations::{Amenities, Amenity, SixHaves, StationDraft, StationKind};
 
 use super::generator::{apportion, draft, Area, Climate, Draft, Gen, Lifecycle};
 use crate::foundation::demo::OrgIds;
@@ -888,7 +887,7 @@ fn dulan(ids: &OrgIds) -> Vec<Draft> {
     add(&mut amenities, Amenity::RepairTools, None);
     let (manager_name, manager_phone) = (Some(g.person_name()), Some(g.phone()));
     vec![Draft {
-        input: StationInput {
+        input: StationDraft {
             name: "巴隆乡“司机之家”".to_owned(),
             kind: StationKind::DriversHome,
             org_id: ids.get("dulan"),

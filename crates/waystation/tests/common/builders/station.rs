@@ -3,7 +3,8 @@
 use serde_json::{json, Map, Value};
 use waystation_domain::organisations::OrgId;
 use waystation_domain::stations::StationStatus;
-use waystation_storage::{Station, StationInput};
+use waystation_domain::stations::StationDraft;
+use waystation_storage::Station;
 
 use crate::common::TestServer;
 
@@ -73,7 +74,7 @@ impl StationBuilder {
     }
 
     /// The form checked as the API checks it.
-    pub fn input(&self) -> StationInput {
+    pub fn input(&self) -> StationDraft {
         let form: waystation_web::stations::StationForm = serde_json::from_value(self.json()).unwrap();
         form.validate().unwrap()
     }

@@ -1,16 +1,25 @@
-//! The SQL of the service indices, shared by both backends and expanded
-//! beside `sql_station_use.rs`, whose event methods call `count_event` (and
-//! `feedback_calendar`) defined here, inside their own transactions.
+//! The SQL of the service indices, expanded by each backend as
+//! `station_index_sql`. The event methods of `station_use_sql` import
+//! `count_event` and `feedback_calendar` from here and call them inside their
+//! own transactions.
 //!
 //! One row per station and China day holds what `Counters` counts; an event
 //! adds its delta with an upsert, so a read never recounts events. The rebuild
 //! derives the same rows from the event tables with the same domain deltas.
 
-macro_rules! impl_station_indices_sql {
+macro_rules! impl_station_index_sql {
     ($Store:ty, $DB:ty) => {
-        use crate::station_indices::{CounterScope, RebuildOutcome, StationCounters, StationIndexStore};
+        use async_trait::async_trait;
+        use chrono::Utc;
+        use sqlx::{Row as _, Transaction};
         use waystation_domain::calendar::HolidayCalendar;
+        use waystation_domain::organisations::OrgPath;
+        use waystation_domain::people::UserId;
         use waystation_domain::stations::indices::{china_day, china_day_of_hour, Counters};
+
+        use super::prelude::{append_audit, audit, corrupt, DbRow};
+        use crate::error::StoreResult;
+        use crate::stations::{CounterScope, RebuildOutcome, StationCounters, StationIndexStore};
 
         fn day_text(day: chrono::NaiveDate) -> String {
             day.format("%Y-%m-%d").to_string()
@@ -21,7 +30,7 @@ macro_rules! impl_station_indices_sql {
         }
 
         /// Adds an event's delta to its station's counters of `day`.
-        async fn count_event(tx: &mut Transaction<'static, $DB>, station_id: i64, day: chrono::NaiveDate, delta: Counters) -> StoreResult<()> {
+        pub(super) async fn count_event(tx: &mut Transaction<'static, $DB>, station_id: i64, day: chrono::NaiveDate, delta: Counters) -> StoreResult<()> {
             if delta.is_zero() {
                 return Ok(());
             }
@@ -65,7 +74,7 @@ macro_rules! impl_station_indices_sql {
 
         /// The working calendar that judges answers on time: the shipped years
         /// and those a system admin added, as the transaction sees them.
-        async fn feedback_calendar(tx: &mut Transaction<'static, $DB>) -> StoreResult<HolidayCalendar> {
+        pub(super) async fn feedback_calendar(tx: &mut Transaction<'static, $DB>) -> StoreResult<HolidayCalendar> {
             let rows: Vec<(String,)> = sqlx::query_as("SELECT arrangement FROM holiday_years ORDER BY year").fetch_all(&mut **tx).await?;
             let years = rows
                 .iter()
@@ -226,4 +235,4 @@ macro_rules! impl_station_indices_sql {
     };
 }
 
-pub(crate) use impl_station_indices_sql;
+pub(crate) use impl_station_index_sql;

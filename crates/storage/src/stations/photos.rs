@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use waystation_domain::people::UserId;
 use waystation_domain::stations::photo::PhotoUpload;
 
-use crate::StoreResult;
+use crate::error::StoreResult;
 
 /// A photo's metadata, without its bytes.
 #[derive(Debug, Clone)]

@@ -5,13 +5,12 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Transaction;
 
-use crate::sql_station_indices::impl_station_indices_sql;
-use crate::sql_station_photos::impl_station_photo_sql;
-use crate::sql_station_use::impl_station_use_sql;
-use crate::sql_stations::impl_station_sql;
-use crate::sql_store::impl_sql_store;
+use super::{impl_sql_backend, Backend, PoolStats};
+use crate::error::{StoreError, StoreResult};
 
 pub struct SqliteStore {
     /// Read-only connections.
@@ -43,17 +42,37 @@ impl SqliteStore {
         Ok(Self { pool, writer })
     }
 
+    /// The one write transaction of an operation.
     async fn begin_write(&self) -> StoreResult<Transaction<'static, sqlx::Sqlite>> {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
+}
 
-    async fn migrate_now(&self) -> StoreResult<()> {
+#[async_trait]
+impl Backend for SqliteStore {
+    fn backend(&self) -> &'static str {
+        Self::BACKEND
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
         sqlx::migrate!("./migrations/sqlite").run(&self.writer).await?;
         Ok(())
     }
 
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    fn pool_stats(&self) -> PoolStats {
+        PoolStats {
+            size: self.pool.size() + self.writer.size(),
+            idle: u32::try_from(self.pool.num_idle() + self.writer.num_idle()).unwrap_or(u32::MAX),
+        }
+    }
+
     /// `VACUUM INTO` copies the database as of one read transaction; writers go on.
-    async fn backup_now(&self, path: &std::path::Path) -> StoreResult<()> {
+    async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()> {
         if path.exists() {
             return Err(StoreError::Conflict { code: "backup_target_exists", field: None });
         }
@@ -61,16 +80,9 @@ impl SqliteStore {
         sqlx::query("VACUUM INTO $1").bind(target).execute(&self.writer).await?;
         Ok(())
     }
-
-    fn stats(&self) -> PoolStats {
-        PoolStats {
-            size: self.pool.size() + self.writer.size(),
-            idle: u32::try_from(self.pool.num_idle() + self.writer.num_idle()).unwrap_or(u32::MAX),
-        }
-    }
 }
 
-impl_sql_store!(
+impl_sql_backend!(
     SqliteStore,
     sqlx::Sqlite,
     // BEGIN IMMEDIATE already holds the write lock: appends are serial.
@@ -78,8 +90,3 @@ impl_sql_store!(
     tree_lock = "SELECT 1",
     for_update = "",
 );
-
-impl_station_sql!(SqliteStore, sqlx::Sqlite);
-impl_station_use_sql!(SqliteStore, sqlx::Sqlite);
-impl_station_indices_sql!(SqliteStore, sqlx::Sqlite);
-impl_station_photo_sql!(SqliteStore, sqlx::Sqlite);

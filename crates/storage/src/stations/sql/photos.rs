@@ -1,11 +1,19 @@
-//! The SQL of station photos, shared by both backends like `sql_stations.rs`
-//! (and expanded beside it, so it uses those expansions' helpers:
-//! `append_audit`, `audit`, `fetch_station`, `fetch_by_id`, `lock_row`, `DbRow`).
+//! The SQL of station photos, expanded by each backend as
+//! `station_photo_sql`. The limit of live photos per station is counted with
+//! the station's row locked, so concurrent uploads cannot pass it together.
 
 macro_rules! impl_station_photo_sql {
     ($Store:ty, $DB:ty) => {
-        use crate::station_photos::{PhotoBytes, StationPhoto, StationPhotoStore};
+        use async_trait::async_trait;
+        use chrono::{DateTime, Utc};
+        use sqlx::{Row as _, Transaction};
+        use waystation_domain::people::UserId;
         use waystation_domain::stations::photo::{PhotoUpload, PHOTOS_PER_STATION};
+
+        use super::prelude::{append_audit, audit, corrupt, fetch_by_id, lock_row, DbRow};
+        use super::station_sql::fetch_station;
+        use crate::error::{StoreError, StoreResult};
+        use crate::stations::{PhotoBytes, Station, StationPhoto, StationPhotoStore};
 
         const PHOTO_SELECT: &str = "SELECT id, station_id, position, content_type, sha256, width, height, \
             CAST(LENGTH(bytes) AS BIGINT) AS byte_size, caption, created_by, created_at, removed_at, removed_by FROM station_photos";

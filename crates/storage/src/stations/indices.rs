@@ -1,5 +1,5 @@
 //! The storage interface of the service indices: reading the daily counters
-//! that every station event keeps current (`sql_station_use.rs` changes them
+//! that every station event keeps current (`station_use_sql` changes them
 //! in the event's transaction), and rebuilding them from the event tables.
 
 use async_trait::async_trait;
@@ -9,7 +9,7 @@ use waystation_domain::people::UserId;
 use waystation_domain::stations::indices::Counters;
 use waystation_domain::stations::StationStatus;
 
-use crate::StoreResult;
+use crate::error::StoreResult;
 
 /// Whose counters to read.
 #[derive(Debug, Clone)]

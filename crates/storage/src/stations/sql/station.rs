@@ -1,15 +1,34 @@
-//! The stations SQL, shared by both backends like `sql_store.rs` (and expanded
-//! beside it, so it uses that expansion's helpers: `append_audit`, `fetch_org`,
-//! `DbRow`, `fetch_by_id`, `lock_row`).
+//! The SQL of the station record, expanded by each backend as `station_sql`:
+//! stations, their status and location history, code counters (codes are never
+//! reused), the station change counter, bulk import in one transaction, and the
+//! demand counts of the coverage map.
+//!
+//! What the other stations SQL imports from here: `fetch_station`.
 
 macro_rules! impl_station_sql {
     ($Store:ty, $DB:ty) => {
-        use crate::stations::{
-            ImportOutcome, ImportRow, LocationRecord, Station, StationInput, StationListFilter, StationStore, StatusRecord,
-        };
+        use async_trait::async_trait;
+        use chrono::{DateTime, Utc};
+        use sqlx::{Row as _, Transaction};
+        use waystation_domain::organisations::{OrgId, OrgPath};
+        use waystation_domain::pagination::{Page, PageRequest};
+        use waystation_domain::people::UserId;
+        use waystation_domain::stations::coverage::DemandCell;
         use waystation_domain::stations::geo::LatLng;
         use waystation_domain::stations::hours::OpeningHours;
-        use waystation_domain::stations::{StationCode, StationStatus, StatusChange};
+        use waystation_domain::stations::{StationCode, StationDraft, StationStatus, StatusChange};
+        use waystation_domain::Invalid;
+
+        use super::foundation_sql::{fetch_org, phone_from};
+        use super::prelude::{
+            append_audit, audit, corrupt, fetch_by_id, fetch_page, is_unique_violation, lock_row, DbRow, Query,
+        };
+        use crate::error::{StoreError, StoreResult};
+        use crate::foundation::Org;
+        use crate::sql::Keyset;
+        use crate::stations::{
+            ImportOutcome, ImportRow, LocationRecord, Station, StationListFilter, StationStore, StatusRecord,
+        };
 
         const STATION_SELECT: &str = "SELECT s.id, s.code, s.name, s.kind, s.org_id, o.path AS org_path, o.name AS org_name, \
             s.partner_org_ids, s.address, s.lat, s.lng, s.opening_hours, s.follows_working_calendar, s.amenities, \
@@ -53,7 +72,7 @@ macro_rules! impl_station_sql {
             })
         }
 
-        async fn fetch_station<'e, E>(exec: E, id: i64) -> StoreResult<Station>
+        pub(super) async fn fetch_station<'e, E>(exec: E, id: i64) -> StoreResult<Station>
         where
             E: sqlx::Executor<'e, Database = $DB>,
         {
@@ -93,7 +112,7 @@ macro_rules! impl_station_sql {
         }
 
         /// The owner must exist and be active; partners must exist.
-        async fn check_station_orgs(tx: &mut Transaction<'static, $DB>, input: &StationInput) -> StoreResult<Org> {
+        async fn check_station_orgs(tx: &mut Transaction<'static, $DB>, input: &StationDraft) -> StoreResult<Org> {
             let owner = fetch_org(&mut **tx, input.org_id, "org_id").await?;
             if !owner.active {
                 return Err(Invalid::field("org_id", "org_inactive").into());
@@ -104,57 +123,78 @@ macro_rules! impl_station_sql {
             Ok(owner)
         }
 
-        fn station_json(input: &StationInput) -> StoreResult<(String, String, String)> {
-            let encode = |e: serde_json::Error| StoreError::Corrupt(format!("encoding a station: {e}"));
-            Ok((
-                serde_json::to_string(&input.amenities).map_err(encode)?,
-                serde_json::to_string(&input.six_haves).map_err(encode)?,
-                serde_json::to_string(&input.partner_org_ids).map_err(encode)?,
-            ))
+        /// The columns an editor sets, in the order `bind_draft` binds them (`$1`…`$15`).
+        const DRAFT_COLUMNS: &str = "name, kind, org_id, address, lat, lng, opening_hours, follows_working_calendar, \
+            amenities, manager_name, manager_phone, rules, six_haves, external_id, partner_org_ids";
+
+        /// Binds an editor's fields onto `query` as its parameters `$1`…`$15` (see `DRAFT_COLUMNS`).
+        fn bind_draft<'q>(query: Query<'q>, input: &'q StationDraft) -> StoreResult<Query<'q>> {
+            fn json(value: &impl serde::Serialize) -> StoreResult<String> {
+                serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("encoding a station: {e}")))
+            }
+            Ok(query
+                .bind(&input.name)
+                .bind(input.kind.as_str())
+                .bind(input.org_id)
+                .bind(&input.address)
+                .bind(input.location.lat())
+                .bind(input.location.lng())
+                .bind(input.hours.as_str())
+                .bind(input.follows_working_calendar)
+                .bind(json(&input.amenities)?)
+                .bind(input.manager_name.as_deref())
+                .bind(input.manager_phone.as_ref().map(|p| p.as_str()))
+                .bind(&input.rules)
+                .bind(json(&input.six_haves)?)
+                .bind(input.external_id.as_deref())
+                .bind(json(&input.partner_org_ids)?))
+        }
+
+        /// Adds the station's current place to its location history.
+        async fn record_location(
+            tx: &mut Transaction<'static, $DB>,
+            station_id: i64,
+            input: &StationDraft,
+            actor: Option<UserId>,
+            at: DateTime<Utc>,
+        ) -> StoreResult<()> {
+            sqlx::query("INSERT INTO station_locations (station_id, lat, lng, address, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(station_id)
+                .bind(input.location.lat())
+                .bind(input.location.lng())
+                .bind(&input.address)
+                .bind(actor)
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
         }
 
         async fn insert_station(
             tx: &mut Transaction<'static, $DB>,
             actor: Option<UserId>,
-            input: &StationInput,
+            input: &StationDraft,
             status: StationStatus,
             reason: &str,
         ) -> StoreResult<i64> {
             let owner = check_station_orgs(tx, input).await?;
             let code = next_station_code(tx, &owner).await?;
             let seq = next_change_seq(tx).await?;
-            let (amenities, six_haves, partners) = station_json(input)?;
             let now = Utc::now();
-            let inserted = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO stations (code, name, kind, org_id, address, lat, lng, opening_hours, follows_working_calendar, \
-                 amenities, manager_name, manager_phone, rules, six_haves, status, external_id, partner_org_ids, change_seq, \
-                 created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) RETURNING id",
-            )
-            .bind(code.as_str())
-            .bind(&input.name)
-            .bind(input.kind.as_str())
-            .bind(input.org_id)
-            .bind(&input.address)
-            .bind(input.location.lat())
-            .bind(input.location.lng())
-            .bind(input.hours.as_str())
-            .bind(input.follows_working_calendar)
-            .bind(&amenities)
-            .bind(input.manager_name.as_deref())
-            .bind(input.manager_phone.as_ref().map(|p| p.as_str()))
-            .bind(&input.rules)
-            .bind(&six_haves)
-            .bind(status.as_str())
-            .bind(input.external_id.as_deref())
-            .bind(&partners)
-            .bind(seq)
-            .bind(now)
-            .fetch_one(&mut **tx)
-            .await;
-            let id = match inserted {
+            let sql = format!(
+                "INSERT INTO stations ({DRAFT_COLUMNS}, change_seq, created_at, updated_at, code, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19) RETURNING id"
+            );
+            let inserted = bind_draft(sqlx::query(&sql), input)?
+                .bind(seq)
+                .bind(now)
+                .bind(code.as_str())
+                .bind(status.as_str())
+                .fetch_one(&mut **tx)
+                .await;
+            let id: i64 = match inserted {
                 Err(e) if is_unique_violation(&e) => return Err(StoreError::conflict("external_id_taken", "external_id")),
-                other => other?,
+                other => other?.try_get("id")?,
             };
             sqlx::query("INSERT INTO station_status_history (station_id, from_status, to_status, reason, actor_id, at) VALUES ($1, NULL, $2, $3, $4, $5)")
                 .bind(id)
@@ -164,15 +204,7 @@ macro_rules! impl_station_sql {
                 .bind(now)
                 .execute(&mut **tx)
                 .await?;
-            sqlx::query("INSERT INTO station_locations (station_id, lat, lng, address, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(id)
-                .bind(input.location.lat())
-                .bind(input.location.lng())
-                .bind(&input.address)
-                .bind(actor)
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
+            record_location(tx, id, input, actor, now).await?;
             let detail = serde_json::json!({"code": code.as_str(), "name": input.name, "status": status.as_str()});
             append_audit(tx, audit(actor, "station.create", Some(input.org_id), format!("station:{id}"), detail)).await?;
             Ok(id)
@@ -182,52 +214,21 @@ macro_rules! impl_station_sql {
             tx: &mut Transaction<'static, $DB>,
             actor: Option<UserId>,
             before: &Station,
-            input: &StationInput,
+            input: &StationDraft,
         ) -> StoreResult<()> {
             check_station_orgs(tx, input).await?;
             let seq = next_change_seq(tx).await?;
-            let (amenities, six_haves, partners) = station_json(input)?;
             let now = Utc::now();
-            let updated = sqlx::query(
-                "UPDATE stations SET name = $1, kind = $2, org_id = $3, address = $4, lat = $5, lng = $6, opening_hours = $7, \
-                 follows_working_calendar = $8, amenities = $9, manager_name = $10, manager_phone = $11, rules = $12, \
-                 six_haves = $13, external_id = $14, partner_org_ids = $15, change_seq = $16, updated_at = $17 WHERE id = $18",
-            )
-            .bind(&input.name)
-            .bind(input.kind.as_str())
-            .bind(input.org_id)
-            .bind(&input.address)
-            .bind(input.location.lat())
-            .bind(input.location.lng())
-            .bind(input.hours.as_str())
-            .bind(input.follows_working_calendar)
-            .bind(&amenities)
-            .bind(input.manager_name.as_deref())
-            .bind(input.manager_phone.as_ref().map(|p| p.as_str()))
-            .bind(&input.rules)
-            .bind(&six_haves)
-            .bind(input.external_id.as_deref())
-            .bind(&partners)
-            .bind(seq)
-            .bind(now)
-            .bind(before.id)
-            .execute(&mut **tx)
-            .await;
+            let sets: Vec<String> = DRAFT_COLUMNS.split(", ").enumerate().map(|(i, column)| format!("{column} = ${}", i + 1)).collect();
+            let sql = format!("UPDATE stations SET {}, change_seq = $16, updated_at = $17 WHERE id = $18", sets.join(", "));
+            let updated = bind_draft(sqlx::query(&sql), input)?.bind(seq).bind(now).bind(before.id).execute(&mut **tx).await;
             match updated {
                 Err(e) if is_unique_violation(&e) => return Err(StoreError::conflict("external_id_taken", "external_id")),
                 other => other?,
             };
             let moved = before.location != input.location || before.address != input.address;
             if moved {
-                sqlx::query("INSERT INTO station_locations (station_id, lat, lng, address, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6)")
-                    .bind(before.id)
-                    .bind(input.location.lat())
-                    .bind(input.location.lng())
-                    .bind(&input.address)
-                    .bind(actor)
-                    .bind(now)
-                    .execute(&mut **tx)
-                    .await?;
+                record_location(tx, before.id, input, actor, now).await?;
             }
             let mut changed = Vec::new();
             if before.name != input.name { changed.push("name"); }
@@ -247,7 +248,7 @@ macro_rules! impl_station_sql {
 
         #[async_trait]
         impl StationStore for $Store {
-            async fn create_station(&self, actor: Option<UserId>, input: StationInput, status: StationStatus, reason: &str) -> StoreResult<Station> {
+            async fn create_station(&self, actor: Option<UserId>, input: StationDraft, status: StationStatus, reason: &str) -> StoreResult<Station> {
                 let mut tx = self.begin_write().await?;
                 let id = insert_station(&mut tx, actor, &input, status, reason).await?;
                 let station = fetch_station(&mut *tx, id).await?;
@@ -255,7 +256,7 @@ macro_rules! impl_station_sql {
                 Ok(station)
             }
 
-            async fn update_station(&self, actor: Option<UserId>, id: i64, input: StationInput) -> StoreResult<Station> {
+            async fn update_station(&self, actor: Option<UserId>, id: i64, input: StationDraft) -> StoreResult<Station> {
                 let mut tx = self.begin_write().await?;
                 lock_row(&mut tx, "stations", id).await?;
                 let before = fetch_station(&mut *tx, id).await?;
@@ -323,24 +324,17 @@ macro_rules! impl_station_sql {
                     let escaped = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
                     format!("%{escaped}%")
                 });
+                let (low, high) = bounds.unzip();
+                let (status, kind) = (filter.status.map(|s| s.as_str()), filter.kind.map(|k| k.as_str()));
                 let sql = format!(
-                    "{STATION_SELECT} WHERE ($1 IS NULL OR (o.path >= $1 AND o.path < $2)) \
-                     AND ($3 IS NULL OR s.status = $3) AND ($4 IS NULL OR s.kind = $4) \
-                     AND ($5 IS NULL OR s.name LIKE $5 ESCAPE '\\' OR s.address LIKE $5 ESCAPE '\\' OR s.code LIKE $5 ESCAPE '\\') \
-                     AND s.id > $6 ORDER BY s.id LIMIT $7"
+                    "{STATION_SELECT} WHERE ($3 IS NULL OR (o.path >= $3 AND o.path < $4)) \
+                     AND ($5 IS NULL OR s.status = $5) AND ($6 IS NULL OR s.kind = $6) \
+                     AND ($7 IS NULL OR s.name LIKE $7 ESCAPE '\\' OR s.address LIKE $7 ESCAPE '\\' OR s.code LIKE $7 ESCAPE '\\')"
                 );
-                let rows = sqlx::query(&sql)
-                    .bind(bounds.as_ref().map(|b| b.0.clone()))
-                    .bind(bounds.as_ref().map(|b| b.1.clone()))
-                    .bind(filter.status.map(|s| s.as_str()))
-                    .bind(filter.kind.map(|k| k.as_str()))
-                    .bind(pattern)
-                    .bind(page.after.unwrap_or(0))
-                    .bind(page.fetch_limit())
-                    .fetch_all(&self.pool)
-                    .await?;
-                let stations = rows.iter().map(station_from_row).collect::<StoreResult<Vec<_>>>()?;
-                Ok(Page::from_fetched(stations, page, |s| s.id))
+                fetch_page(&self.pool, Keyset::Ascending("s.id"), page, &sql, station_from_row, move |q| {
+                    q.bind(low).bind(high).bind(status).bind(kind).bind(pattern)
+                })
+                .await
             }
 
             async fn import_station_rows(&self, actor: Option<UserId>, rows: Vec<ImportRow>) -> StoreResult<ImportOutcome> {
@@ -402,7 +396,7 @@ macro_rules! impl_station_sql {
                     .collect()
             }
 
-            async fn add_demand(&self, day: chrono::NaiveDate, kind: &str, cells: &[(waystation_domain::stations::coverage::DemandCell, u64)]) -> StoreResult<()> {
+            async fn add_demand(&self, day: chrono::NaiveDate, kind: &str, cells: &[(DemandCell, u64)]) -> StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 let day = day.format("%Y-%m-%d").to_string();
                 for (cell, count) in cells {
@@ -426,9 +420,9 @@ macro_rules! impl_station_sql {
                 &self,
                 from: chrono::NaiveDate,
                 to: chrono::NaiveDate,
-                south_west: waystation_domain::stations::coverage::DemandCell,
-                north_east: waystation_domain::stations::coverage::DemandCell,
-            ) -> StoreResult<Vec<(waystation_domain::stations::coverage::DemandCell, u64)>> {
+                south_west: DemandCell,
+                north_east: DemandCell,
+            ) -> StoreResult<Vec<(DemandCell, u64)>> {
                 let rows: Vec<(i32, i32, i64)> = sqlx::query_as(
                     "SELECT lat_cell, lng_cell, CAST(SUM(count) AS BIGINT) FROM station_demand \
                      WHERE day >= $1 AND day <= $2 AND lat_cell >= $3 AND lat_cell <= $4 AND lng_cell >= $5 AND lng_cell <= $6 \
@@ -444,7 +438,7 @@ macro_rules! impl_station_sql {
                 .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(lat, lng, count)| (waystation_domain::stations::coverage::DemandCell { lat, lng }, u64::try_from(count).unwrap_or(0)))
+                    .map(|(lat, lng, count)| (DemandCell { lat, lng }, u64::try_from(count).unwrap_or(0)))
                     .collect())
             }
 

@@ -1,24 +1,17 @@
-//! The SQL shared by both backends, written once.
+//! The foundation's SQL, written once for both backends and expanded by each
+//! as its module `foundation_sql` (see `sql/mod.rs`). The tree lock differs per
+//! backend and is passed in.
 //!
-//! Both schemas use the same table and column names, and every statement below is
-//! plain SQL that SQLite and PostgreSQL read alike (`$n` parameters, `RETURNING`,
-//! `ON CONFLICT`). What differs per backend is passed in: the store type, the sqlx
-//! database, and the statement that locks the audit chain's head. Each backend
-//! module supplies `begin_write`, `migrate_now`, `backup_now` and `stats`.
+//! What other capabilities' SQL may import from here: `fetch_org`,
+//! `name_from`, `phone_from`.
 
-macro_rules! impl_sql_store {
-    (
-        $Store:ty,
-        $DB:ty,
-        audit_head_lock = $audit_head_lock:expr,
-        tree_lock = $tree_lock:expr,
-        for_update = $for_update:expr $(,)?
-    ) => {
+macro_rules! impl_foundation_sql {
+    ($Store:ty, $DB:ty, tree_lock = $tree_lock:expr $(,)?) => {
         use async_trait::async_trait;
         use chrono::{DateTime, TimeDelta, Utc};
         use sqlx::{Row as _, Transaction};
         use waystation_domain::access::Grant;
-        use waystation_domain::audit::{next_record, AuditEntry, AuditRecord};
+        use waystation_domain::audit::{AuditEntry, AuditRecord};
         use waystation_domain::organisations::{
             check_move, check_placement, DivisionCode, OrgId, OrgName, OrgPath, Placement,
         };
@@ -27,15 +20,15 @@ macro_rules! impl_sql_store {
         use waystation_domain::sign_in::{check_code, CodeCheck, IssuedCode, CODE_TTL};
         use waystation_domain::Invalid;
 
-        use crate::{
-            Authenticated, GrantRecord, IdempotencyStart, NewOrg, NewSession, NewUser, Org, PoolStats,
-            SessionRecord, Store, StoreError, StoreResult, StoredResponse, User,
+        use super::prelude::{
+            append_audit, audit, corrupt, fetch_by_id, fetch_page, is_unique_violation, lock_row, DbRow, FOR_UPDATE,
         };
-
-        type DbRow = <$DB as sqlx::Database>::Row;
-
-        /// Appended to a SELECT whose rows the transaction goes on to change.
-        const FOR_UPDATE: &str = $for_update;
+        use crate::error::{StoreError, StoreResult};
+        use crate::foundation::{
+            Authenticated, FoundationStore, GrantRecord, IdempotencyStart, NewOrg, NewSession, NewUser, Org,
+            SessionRecord, StoredResponse, User,
+        };
+        use crate::sql::Keyset;
 
         /// Serialises changes to the shape of the organisation tree.
         async fn lock_tree(tx: &mut Transaction<'static, $DB>) -> StoreResult<()> {
@@ -50,14 +43,6 @@ macro_rules! impl_sql_store {
             FROM role_grants g JOIN users u ON u.id = g.user_id JOIN organisations o ON o.id = g.org_id";
         const SESSION_SELECT: &str = "SELECT id, user_id, method, created_at, last_seen_at, expires_at, ip, user_agent FROM sessions";
         const AUDIT_SELECT: &str = "SELECT seq, at, actor_id, action, org_id, subject, detail, prev_hash, hash FROM audit_log";
-
-        fn corrupt(what: &str, value: &str) -> StoreError {
-            StoreError::Corrupt(format!("{what}: {value:?}"))
-        }
-
-        fn is_unique_violation(error: &sqlx::Error) -> bool {
-            error.as_database_error().is_some_and(|e| e.is_unique_violation())
-        }
 
         fn org_from_row(row: &DbRow) -> StoreResult<Org> {
             let path: String = row.try_get("path")?;
@@ -79,11 +64,11 @@ macro_rules! impl_sql_store {
             })
         }
 
-        fn phone_from(value: &str) -> StoreResult<PhoneNumber> {
+        pub(super) fn phone_from(value: &str) -> StoreResult<PhoneNumber> {
             PhoneNumber::parse(value).map_err(|_| corrupt("phone", "(hidden)"))
         }
 
-        fn name_from(value: &str) -> StoreResult<Option<PersonName>> {
+        pub(super) fn name_from(value: &str) -> StoreResult<Option<PersonName>> {
             if value.is_empty() {
                 Ok(None)
             } else {
@@ -152,31 +137,7 @@ macro_rules! impl_sql_store {
             })
         }
 
-        /// The one row `sql` selects for `id`, mapped; `missing` when there is none.
-        async fn fetch_by_id<'e, 'q, E, T>(
-            exec: E,
-            sql: &'q str,
-            id: i64,
-            map: fn(&DbRow) -> StoreResult<T>,
-            missing: StoreError,
-        ) -> StoreResult<T>
-        where
-            E: sqlx::Executor<'e, Database = $DB>,
-        {
-            match sqlx::query(sql).bind(id).fetch_optional(exec).await? {
-                Some(row) => map(&row),
-                None => Err(missing),
-            }
-        }
-
-        /// Locks one row of `table` until commit (PostgreSQL; SQLite holds the write lock already).
-        async fn lock_row(tx: &mut Transaction<'static, $DB>, table: &str, id: i64) -> StoreResult<()> {
-            let lock = format!("SELECT id FROM {table} WHERE id = $1{FOR_UPDATE}");
-            sqlx::query(&lock).bind(id).fetch_optional(&mut **tx).await?;
-            Ok(())
-        }
-
-        async fn fetch_org<'e, E>(exec: E, id: OrgId, field: &'static str) -> StoreResult<Org>
+        pub(super) async fn fetch_org<'e, E>(exec: E, id: OrgId, field: &'static str) -> StoreResult<Org>
         where
             E: sqlx::Executor<'e, Database = $DB>,
         {
@@ -200,70 +161,12 @@ macro_rules! impl_sql_store {
             fetch_by_id(exec, &sql, id, grant_from_row, StoreError::not_found("grant_not_found")).await
         }
 
-        /// Appends `entry` to the chain inside the caller's transaction.
-        async fn append_audit(tx: &mut Transaction<'static, $DB>, entry: AuditEntry) -> StoreResult<()> {
-            let (seq, hash): (i64, String) = sqlx::query_as($audit_head_lock).fetch_one(&mut **tx).await?;
-            let record = next_record(Some((seq, &hash)), entry);
-            sqlx::query(
-                "INSERT INTO audit_log (seq, at, actor_id, action, org_id, subject, detail, prev_hash, hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(record.seq)
-            .bind(record.entry.at)
-            .bind(record.entry.actor)
-            .bind(&record.entry.action)
-            .bind(record.entry.org_id)
-            .bind(&record.entry.subject)
-            .bind(&record.entry.detail)
-            .bind(&record.prev_hash)
-            .bind(&record.hash)
-            .execute(&mut **tx)
-            .await?;
-            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE singleton = 1")
-                .bind(record.seq)
-                .bind(&record.hash)
-                .execute(&mut **tx)
-                .await?;
-            Ok(())
-        }
-
-        fn audit(
-            actor: Option<UserId>,
-            action: &str,
-            org_id: Option<OrgId>,
-            subject: String,
-            detail: serde_json::Value,
-        ) -> AuditEntry {
-            AuditEntry::new(Utc::now(), actor, action, org_id, subject, detail)
-        }
-
         fn placement(org: &Org) -> Placement<'_> {
             Placement { kind: org.kind, division_code: org.division_code.as_ref(), active: org.active }
         }
 
         #[async_trait]
-        impl Store for $Store {
-            fn backend(&self) -> &'static str {
-                Self::BACKEND
-            }
-
-            async fn migrate(&self) -> StoreResult<()> {
-                self.migrate_now().await
-            }
-
-            async fn ping(&self) -> StoreResult<()> {
-                sqlx::query("SELECT 1").execute(&self.pool).await?;
-                Ok(())
-            }
-
-            fn pool_stats(&self) -> PoolStats {
-                self.stats()
-            }
-
-            async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()> {
-                self.backup_now(path).await
-            }
-
+        impl FoundationStore for $Store {
             async fn sweep_expired(&self, now: DateTime<Utc>) -> StoreResult<u64> {
                 let mut tx = self.begin_write().await?;
                 let mut removed = 0;
@@ -349,19 +252,11 @@ macro_rules! impl_sql_store {
             async fn list_subtree(&self, root: OrgId, include_inactive: bool, page: PageRequest) -> StoreResult<Page<Org>> {
                 let root = fetch_org(&self.pool, root, "root").await?;
                 let (low, high) = root.path.subtree_bounds();
-                let sql = format!(
-                    "{ORG_SELECT} WHERE path >= $1 AND path < $2 AND ($3 OR active) AND id > $4 ORDER BY id LIMIT $5"
-                );
-                let rows = sqlx::query(&sql)
-                    .bind(low)
-                    .bind(high)
-                    .bind(include_inactive)
-                    .bind(page.after.unwrap_or(0))
-                    .bind(page.fetch_limit())
-                    .fetch_all(&self.pool)
-                    .await?;
-                let orgs = rows.iter().map(org_from_row).collect::<StoreResult<Vec<_>>>()?;
-                Ok(Page::from_fetched(orgs, page, |o| o.id))
+                let sql = format!("{ORG_SELECT} WHERE path >= $3 AND path < $4 AND ($5 OR active)");
+                fetch_page(&self.pool, Keyset::Ascending("id"), page, &sql, org_from_row, move |q| {
+                    q.bind(low).bind(high).bind(include_inactive)
+                })
+                .await
             }
 
             async fn list_roots(&self) -> StoreResult<Vec<Org>> {
@@ -642,18 +537,11 @@ macro_rules! impl_sql_store {
             async fn grants_in_subtree(&self, root: OrgId, page: PageRequest) -> StoreResult<Page<GrantRecord>> {
                 let root = fetch_org(&self.pool, root, "org_id").await?;
                 let (low, high) = root.path.subtree_bounds();
-                let sql = format!(
-                    "{GRANT_SELECT} WHERE o.path >= $1 AND o.path < $2 AND g.revoked_at IS NULL AND g.id > $3 ORDER BY g.id LIMIT $4"
-                );
-                let rows = sqlx::query(&sql)
-                    .bind(low)
-                    .bind(high)
-                    .bind(page.after.unwrap_or(0))
-                    .bind(page.fetch_limit())
-                    .fetch_all(&self.pool)
-                    .await?;
-                let grants = rows.iter().map(grant_from_row).collect::<StoreResult<Vec<_>>>()?;
-                Ok(Page::from_fetched(grants, page, |g| g.id))
+                let sql = format!("{GRANT_SELECT} WHERE o.path >= $3 AND o.path < $4 AND g.revoked_at IS NULL");
+                fetch_page(&self.pool, Keyset::Ascending("g.id"), page, &sql, grant_from_row, move |q| {
+                    q.bind(low).bind(high)
+                })
+                .await
             }
 
             async fn issue_code(&self, phone: &PhoneNumber, code_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
@@ -913,22 +801,15 @@ macro_rules! impl_sql_store {
             async fn audit_in_subtree(&self, root: OrgId, page: PageRequest) -> StoreResult<Page<AuditRecord>> {
                 let root = fetch_org(&self.pool, root, "org_id").await?;
                 let (low, high) = root.path.subtree_bounds();
-                let rows = sqlx::query(
-                    "SELECT a.seq, a.at, a.actor_id, a.action, a.org_id, a.subject, a.detail, a.prev_hash, a.hash \
-                     FROM audit_log a JOIN organisations o ON o.id = a.org_id \
-                     WHERE o.path >= $1 AND o.path < $2 AND a.seq < $3 ORDER BY a.seq DESC LIMIT $4",
-                )
-                .bind(low)
-                .bind(high)
-                .bind(page.after.unwrap_or(i64::MAX))
-                .bind(page.fetch_limit())
-                .fetch_all(&self.pool)
-                .await?;
-                let records = rows.iter().map(audit_from_row).collect::<StoreResult<Vec<_>>>()?;
-                Ok(Page::from_fetched(records, page, |r| r.seq))
+                let sql = "SELECT a.seq, a.at, a.actor_id, a.action, a.org_id, a.subject, a.detail, a.prev_hash, a.hash \
+                     FROM audit_log a JOIN organisations o ON o.id = a.org_id WHERE o.path >= $3 AND o.path < $4";
+                fetch_page(&self.pool, Keyset::Descending("a.seq"), page, sql, audit_from_row, move |q| {
+                    q.bind(low).bind(high)
+                })
+                .await
             }
         }
     };
 }
 
-pub(crate) use impl_sql_store;
+pub(crate) use impl_foundation_sql;

@@ -4,13 +4,12 @@
 
 use std::time::Duration;
 
+use async_trait::async_trait;
 use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::Transaction;
 
-use crate::sql_station_indices::impl_station_indices_sql;
-use crate::sql_station_photos::impl_station_photo_sql;
-use crate::sql_station_use::impl_station_use_sql;
-use crate::sql_stations::impl_station_sql;
-use crate::sql_store::impl_sql_store;
+use super::{impl_sql_backend, Backend, PoolStats};
+use crate::error::{StoreError, StoreResult};
 
 pub struct PostgresStore {
     pool: PgPool,
@@ -30,35 +29,43 @@ impl PostgresStore {
         Ok(Self { writer: pool.clone(), pool })
     }
 
+    /// The one write transaction of an operation.
     async fn begin_write(&self) -> StoreResult<Transaction<'static, sqlx::Postgres>> {
         Ok(self.writer.begin().await?)
     }
+}
 
-    async fn migrate_now(&self) -> StoreResult<()> {
+#[async_trait]
+impl Backend for PostgresStore {
+    fn backend(&self) -> &'static str {
+        Self::BACKEND
+    }
+
+    async fn migrate(&self) -> StoreResult<()> {
         sqlx::migrate!("./migrations/postgres").run(&self.writer).await?;
         Ok(())
     }
 
-    async fn backup_now(&self, _path: &std::path::Path) -> StoreResult<()> {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    fn pool_stats(&self) -> PoolStats {
+        PoolStats { size: self.pool.size(), idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX) }
+    }
+
+    async fn backup_to(&self, _path: &std::path::Path) -> StoreResult<()> {
         Err(StoreError::Unsupported(
             "waystation backup copies SQLite databases; for PostgreSQL use pg_dump (e.g. pg_dump --format=custom \"$DATABASE_URL\" > waystation.dump)",
         ))
     }
-
-    fn stats(&self) -> PoolStats {
-        PoolStats { size: self.pool.size(), idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX) }
-    }
 }
 
-impl_sql_store!(
+impl_sql_backend!(
     PostgresStore,
     sqlx::Postgres,
     audit_head_lock = "SELECT seq, hash FROM audit_head WHERE singleton = 1 FOR UPDATE",
     tree_lock = "SELECT pg_advisory_xact_lock(726100)",
     for_update = " FOR UPDATE",
 );
-
-impl_station_sql!(PostgresStore, sqlx::Postgres);
-impl_station_use_sql!(PostgresStore, sqlx::Postgres);
-impl_station_indices_sql!(PostgresStore, sqlx::Postgres);
-impl_station_photo_sql!(PostgresStore, sqlx::Postgres);

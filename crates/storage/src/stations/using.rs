@@ -9,7 +9,7 @@ use waystation_domain::people::{PersonName, PhoneNumber, UserId};
 use waystation_domain::stations::reservation::{ReservationChange, ReservationStatus, ResourceInput, Slot};
 use waystation_domain::stations::review::ReviewInput;
 
-use crate::StoreResult;
+use crate::error::StoreResult;
 
 /// A room or venue of a station.
 #[derive(Debug, Clone)]

@@ -1,4 +1,5 @@
-//! What the store reads and writes.
+//! The foundation's records: what the store reads and writes about
+//! organisations, people, roles, sessions and idempotent requests.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -135,10 +136,4 @@ pub enum IdempotencyStart {
     Mismatch,
     /// The first request with this key is still running.
     InFlight,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct PoolStats {
-    pub size: u32,
-    pub idle: u32,
 }

@@ -1,7 +1,5 @@
 //! The SQL of using a station — resources, reservations, visits, reviews,
-//! feedback — shared by both backends like `sql_stations.rs` (and expanded
-//! beside it, so it uses those expansions' helpers: `append_audit`, `audit`,
-//! `fetch_station`, `name_from`, `phone_from`, `DbRow`, `FOR_UPDATE`).
+//! feedback — expanded by each backend as `station_use_sql`.
 //!
 //! No double booking: `request_reservation` locks the resource's row (`FOR
 //! UPDATE` on PostgreSQL; SQLite's single writer with `BEGIN IMMEDIATE` already
@@ -9,17 +7,31 @@
 //! requests for one resource are checked one after the other.
 //!
 //! Every event also adds its delta to the station's daily index counters in
-//! its own transaction (`count_event`, from `sql_station_indices.rs`).
+//! its own transaction (`count_event`, from `station_index_sql`).
 
 macro_rules! impl_station_use_sql {
     ($Store:ty, $DB:ty) => {
-        use crate::station_use::{
-            Feedback, NewReservation, Reservation, Resource, Review, ReviewSummary, StationUseStore, VisitStats,
-        };
+        use async_trait::async_trait;
+        use chrono::{DateTime, Utc};
+        use sqlx::{Row as _, Transaction};
+        use waystation_domain::organisations::OrgPath;
+        use waystation_domain::pagination::{Page, PageRequest};
+        use waystation_domain::people::UserId;
+        use waystation_domain::stations::indices::{china_day, china_day_of_hour, Counters};
         use waystation_domain::stations::reservation::{
             check_people, ReservationChange, ReservationStatus, ResourceInput, Slot,
         };
         use waystation_domain::stations::review::{visit_hour, visit_windows, ReviewInput};
+
+        use super::foundation_sql::{name_from, phone_from};
+        use super::prelude::{append_audit, audit, corrupt, fetch_by_id, fetch_page, lock_row, DbRow, FOR_UPDATE};
+        use super::station_index_sql::{count_event, feedback_calendar};
+        use super::station_sql::fetch_station;
+        use crate::error::{StoreError, StoreResult};
+        use crate::sql::Keyset;
+        use crate::stations::{
+            Feedback, NewReservation, Reservation, Resource, Review, ReviewSummary, Station, StationUseStore, VisitStats,
+        };
 
         const RESOURCE_SELECT: &str = "SELECT r.id, r.station_id, s.org_id, o.path AS org_path, r.name, r.capacity, \
             r.description, r.retired_at, r.created_at, r.updated_at \
@@ -320,15 +332,8 @@ macro_rules! impl_station_use_sql {
             }
 
             async fn reservations_of_user(&self, user: UserId, page: PageRequest) -> StoreResult<Page<Reservation>> {
-                let sql = format!("{RESERVATION_SELECT} WHERE b.user_id = $1 AND b.id < $2 ORDER BY b.id DESC LIMIT $3");
-                let rows = sqlx::query(&sql)
-                    .bind(user)
-                    .bind(page.after.unwrap_or(i64::MAX))
-                    .bind(page.fetch_limit())
-                    .fetch_all(&self.pool)
-                    .await?;
-                let items = rows.iter().map(reservation_from_row).collect::<StoreResult<Vec<_>>>()?;
-                Ok(Page::from_fetched(items, page, |r| r.id))
+                let sql = format!("{RESERVATION_SELECT} WHERE b.user_id = $3");
+                fetch_page(&self.pool, Keyset::Descending("b.id"), page, &sql, reservation_from_row, move |q| q.bind(user)).await
             }
 
             async fn reservations_of_station(&self, station_id: i64, from: i64, to: i64) -> StoreResult<Vec<Reservation>> {
@@ -441,18 +446,11 @@ macro_rules! impl_station_use_sql {
             }
 
             async fn list_reviews(&self, station_id: i64, include_hidden: bool, page: PageRequest) -> StoreResult<Page<Review>> {
-                let sql = format!(
-                    "{REVIEW_SELECT} WHERE v.station_id = $1 AND (v.hidden = FALSE OR $2 = TRUE) AND v.id < $3 ORDER BY v.id DESC LIMIT $4"
-                );
-                let rows = sqlx::query(&sql)
-                    .bind(station_id)
-                    .bind(include_hidden)
-                    .bind(page.after.unwrap_or(i64::MAX))
-                    .bind(page.fetch_limit())
-                    .fetch_all(&self.pool)
-                    .await?;
-                let items = rows.iter().map(review_from_row).collect::<StoreResult<Vec<_>>>()?;
-                Ok(Page::from_fetched(items, page, |r| r.id))
+                let sql = format!("{REVIEW_SELECT} WHERE v.station_id = $3 AND (v.hidden = FALSE OR $4 = TRUE)");
+                fetch_page(&self.pool, Keyset::Descending("v.id"), page, &sql, review_from_row, move |q| {
+                    q.bind(station_id).bind(include_hidden)
+                })
+                .await
             }
 
             async fn review_summary(&self, station_id: i64) -> StoreResult<ReviewSummary> {
@@ -519,30 +517,16 @@ macro_rules! impl_station_use_sql {
             }
 
             async fn feedback_of_station(&self, station_id: i64, answered_only: bool, page: PageRequest) -> StoreResult<Page<Feedback>> {
-                let sql = format!(
-                    "{FEEDBACK_SELECT} WHERE f.station_id = $1 AND ($2 = FALSE OR f.answer IS NOT NULL) AND f.id < $3 ORDER BY f.id DESC LIMIT $4"
-                );
-                let rows = sqlx::query(&sql)
-                    .bind(station_id)
-                    .bind(answered_only)
-                    .bind(page.after.unwrap_or(i64::MAX))
-                    .bind(page.fetch_limit())
-                    .fetch_all(&self.pool)
-                    .await?;
-                let items = rows.iter().map(feedback_from_row).collect::<StoreResult<Vec<_>>>()?;
-                Ok(Page::from_fetched(items, page, |f| f.id))
+                let sql = format!("{FEEDBACK_SELECT} WHERE f.station_id = $3 AND ($4 = FALSE OR f.answer IS NOT NULL)");
+                fetch_page(&self.pool, Keyset::Descending("f.id"), page, &sql, feedback_from_row, move |q| {
+                    q.bind(station_id).bind(answered_only)
+                })
+                .await
             }
 
             async fn feedback_of_user(&self, user: UserId, page: PageRequest) -> StoreResult<Page<Feedback>> {
-                let sql = format!("{FEEDBACK_SELECT} WHERE f.user_id = $1 AND f.id < $2 ORDER BY f.id DESC LIMIT $3");
-                let rows = sqlx::query(&sql)
-                    .bind(user)
-                    .bind(page.after.unwrap_or(i64::MAX))
-                    .bind(page.fetch_limit())
-                    .fetch_all(&self.pool)
-                    .await?;
-                let items = rows.iter().map(feedback_from_row).collect::<StoreResult<Vec<_>>>()?;
-                Ok(Page::from_fetched(items, page, |f| f.id))
+                let sql = format!("{FEEDBACK_SELECT} WHERE f.user_id = $3");
+                fetch_page(&self.pool, Keyset::Descending("f.id"), page, &sql, feedback_from_row, move |q| q.bind(user)).await
             }
 
             async fn review_of_user(&self, station_id: i64, user: UserId) -> StoreResult<Option<Review>> {
@@ -552,17 +536,8 @@ macro_rules! impl_station_use_sql {
             }
 
             async fn unanswered_feedback_of_station(&self, station_id: i64, page: PageRequest) -> StoreResult<Page<Feedback>> {
-                let sql = format!(
-                    "{FEEDBACK_SELECT} WHERE f.station_id = $1 AND f.answer IS NULL AND f.id > $2 ORDER BY f.id LIMIT $3"
-                );
-                let rows = sqlx::query(&sql)
-                    .bind(station_id)
-                    .bind(page.after.unwrap_or(0))
-                    .bind(page.fetch_limit())
-                    .fetch_all(&self.pool)
-                    .await?;
-                let items = rows.iter().map(feedback_from_row).collect::<StoreResult<Vec<_>>>()?;
-                Ok(Page::from_fetched(items, page, |f| f.id))
+                let sql = format!("{FEEDBACK_SELECT} WHERE f.station_id = $3 AND f.answer IS NULL");
+                fetch_page(&self.pool, Keyset::Ascending("f.id"), page, &sql, feedback_from_row, move |q| q.bind(station_id)).await
             }
         }
     };

@@ -1,4 +1,5 @@
-//! The storage interface of the stations capability.
+//! The station record and its editing: [`StationStore`] — stations, their status
+//! and location history, imports, the change feed and the demand counts.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -9,9 +10,9 @@ use waystation_domain::people::{PhoneNumber, UserId};
 use waystation_domain::stations::coverage::DemandCell;
 use waystation_domain::stations::geo::LatLng;
 use waystation_domain::stations::hours::OpeningHours;
-use waystation_domain::stations::{Amenities, SixHaves, StationCode, StationKind, StationStatus, StatusChange};
+use waystation_domain::stations::{Amenities, SixHaves, StationCode, StationDraft, StationKind, StationStatus, StatusChange};
 
-use crate::StoreResult;
+use crate::error::StoreResult;
 
 /// A station as stored.
 #[derive(Debug, Clone)]
@@ -44,25 +45,6 @@ pub struct Station {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Everything an editor sets on a station (all validated already).
-#[derive(Debug, Clone)]
-pub struct StationInput {
-    pub name: String,
-    pub kind: StationKind,
-    pub org_id: OrgId,
-    pub partner_org_ids: Vec<OrgId>,
-    pub address: String,
-    pub location: LatLng,
-    pub hours: OpeningHours,
-    pub follows_working_calendar: bool,
-    pub amenities: Amenities,
-    pub manager_name: Option<String>,
-    pub manager_phone: Option<PhoneNumber>,
-    pub rules: String,
-    pub six_haves: SixHaves,
-    pub external_id: Option<String>,
-}
-
 /// Which stations a listing wants.
 #[derive(Debug, Clone, Default)]
 pub struct StationListFilter {
@@ -77,7 +59,7 @@ pub struct StationListFilter {
 /// One row of an import.
 #[derive(Debug, Clone)]
 pub struct ImportRow {
-    pub input: StationInput,
+    pub input: StationDraft,
     /// The status a new station starts in (an existing one keeps its own).
     pub status: StationStatus,
     /// The station this row updates, when the file named its code.
@@ -110,9 +92,9 @@ pub struct LocationRecord {
 #[async_trait]
 pub trait StationStore: Send + Sync {
     /// Creates a station with the next code of its area; `status` is its first status.
-    async fn create_station(&self, actor: Option<UserId>, input: StationInput, status: StationStatus, reason: &str) -> StoreResult<Station>;
+    async fn create_station(&self, actor: Option<UserId>, input: StationDraft, status: StationStatus, reason: &str) -> StoreResult<Station>;
     /// Replaces the editable fields; a new location is added to the location history.
-    async fn update_station(&self, actor: Option<UserId>, id: i64, input: StationInput) -> StoreResult<Station>;
+    async fn update_station(&self, actor: Option<UserId>, id: i64, input: StationDraft) -> StoreResult<Station>;
     async fn change_station_status(&self, actor: Option<UserId>, id: i64, change: StatusChange) -> StoreResult<Station>;
     async fn get_station(&self, id: i64) -> StoreResult<Station>;
     async fn station_by_code(&self, code: &StationCode) -> StoreResult<Option<Station>>;
@@ -121,7 +103,7 @@ pub trait StationStore: Send + Sync {
     /// Creates or updates many stations in one transaction: all or nothing.
     /// A row with an `external_id` already known for its organisation updates
     /// that station; every other row creates one (with `status`).
-    async fn import_stations(&self, actor: Option<UserId>, rows: Vec<StationInput>, status: StationStatus) -> StoreResult<ImportOutcome> {
+    async fn import_stations(&self, actor: Option<UserId>, rows: Vec<StationDraft>, status: StationStatus) -> StoreResult<ImportOutcome> {
         let rows = rows.into_iter().map(|input| ImportRow { input, status, target: None }).collect();
         self.import_station_rows(actor, rows).await
     }
