@@ -1,4 +1,5 @@
-//! Every text a person reads comes from `locales/*.toml`: Simplified Chinese by
+//! Every text a person reads comes from `locales/<language>/<part>.toml`
+//! (`kit.toml` for the shared frame, one file per capability): Simplified Chinese by
 //! default, English on request (a remembered switch, or `Accept-Language`).
 
 use std::collections::HashMap;
@@ -67,9 +68,37 @@ impl Lang {
     }
 }
 
-static CATALOGS: LazyLock<(HashMap<String, String>, HashMap<String, String>)> = LazyLock::new(|| {
-    (load(include_str!("../locales/zh-CN.toml")), load(include_str!("../locales/en.toml")))
-});
+/// Each language's locale files: the kit's own texts, then one file per
+/// capability. A language's catalog is the union of its files; a key defined in
+/// two of them is refused when the catalog loads.
+const ZH_FILES: &[(&str, &str)] = &[
+    ("zh-CN/kit.toml", include_str!("../locales/zh-CN/kit.toml")),
+    ("zh-CN/foundation.toml", include_str!("../locales/zh-CN/foundation.toml")),
+    ("zh-CN/stations.toml", include_str!("../locales/zh-CN/stations.toml")),
+];
+const EN_FILES: &[(&str, &str)] = &[
+    ("en/kit.toml", include_str!("../locales/en/kit.toml")),
+    ("en/foundation.toml", include_str!("../locales/en/foundation.toml")),
+    ("en/stations.toml", include_str!("../locales/en/stations.toml")),
+];
+
+static CATALOGS: LazyLock<(HashMap<String, String>, HashMap<String, String>)> =
+    LazyLock::new(|| (merge(ZH_FILES).unwrap_or_else(|e| panic!("{e}")), merge(EN_FILES).unwrap_or_else(|e| panic!("{e}"))));
+
+/// One language's catalog from its files; an error names a key defined twice.
+fn merge(files: &[(&str, &str)]) -> Result<HashMap<String, String>, String> {
+    let mut catalog = HashMap::new();
+    let mut origin: HashMap<String, &str> = HashMap::new();
+    for &(name, source) in files {
+        for (key, text) in load(source) {
+            if let Some(first) = origin.insert(key.clone(), name) {
+                return Err(format!("locale key {key} is defined twice: in {first} and in {name}"));
+            }
+            catalog.insert(key, text);
+        }
+    }
+    Ok(catalog)
+}
 
 fn load(source: &str) -> HashMap<String, String> {
     let table: toml::Table = source.parse().expect("locale files are valid TOML (checked by tests)");
@@ -141,8 +170,16 @@ mod tests {
         let en = keys(Lang::En);
         let missing_in_en: Vec<_> = zh.iter().filter(|k| !en.contains(k)).collect();
         let missing_in_zh: Vec<_> = en.iter().filter(|k| !zh.contains(k)).collect();
-        assert!(missing_in_en.is_empty(), "missing in en.toml: {missing_in_en:?}");
-        assert!(missing_in_zh.is_empty(), "missing in zh-CN.toml: {missing_in_zh:?}");
+        assert!(missing_in_en.is_empty(), "missing in locales/en/: {missing_in_en:?}");
+        assert!(missing_in_zh.is_empty(), "missing in locales/zh-CN/: {missing_in_zh:?}");
+    }
+
+    #[test]
+    fn every_locale_file_loads_and_no_key_is_defined_twice() {
+        merge(ZH_FILES).unwrap();
+        merge(EN_FILES).unwrap();
+        let twice = merge(&[("a.toml", "[nav]\nhome = \"A\""), ("b.toml", "[nav]\nhome = \"B\"")]);
+        assert_eq!(twice.unwrap_err(), "locale key nav.home is defined twice: in a.toml and in b.toml");
     }
 
     #[test]

@@ -175,7 +175,7 @@ pub(crate) fn render(template: impl Template) -> Response {
 }
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "kit/error.html")]
 struct ErrorPage {
     shell: Shell,
     title: &'static str,
@@ -220,7 +220,7 @@ fn safe_next(next: Option<&str>) -> String {
 // ---- home and language ----
 
 #[derive(Template)]
-#[template(path = "home.html")]
+#[template(path = "foundation/home.html")]
 struct HomePage {
     shell: Shell,
 }
@@ -250,7 +250,7 @@ async fn switch_language(State(state): State<AppState>, ApiPath(code): ApiPath<S
 // ---- sign-in ----
 
 #[derive(Template)]
-#[template(path = "sign_in.html")]
+#[template(path = "foundation/sign_in.html")]
 struct SignInPage {
     shell: Shell,
     next: String,
@@ -370,7 +370,7 @@ async fn sign_out(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> 
 // ---- my account ----
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "foundation/account.html")]
 struct AccountPage {
     shell: Shell,
     name: String,
@@ -432,7 +432,7 @@ pub(crate) fn tree_rows(mut orgs: Vec<Org>) -> Vec<TreeRow> {
 pub(crate) const TREE_CAP: usize = 2000;
 
 #[derive(Template)]
-#[template(path = "console.html")]
+#[template(path = "foundation/console.html")]
 struct ConsolePage {
     shell: Shell,
     rows: Vec<TreeRow>,
@@ -458,7 +458,7 @@ async fn console(State(state): State<AppState>, lang: Lang, csrf: CsrfToken, use
 }
 
 #[derive(Template)]
-#[template(path = "console_org.html")]
+#[template(path = "foundation/console_org.html")]
 struct ConsoleOrgPage {
     shell: Shell,
     org: Org,

@@ -163,7 +163,7 @@ pub struct Choice {
 }
 
 #[derive(Template)]
-#[template(path = "console_stations.html")]
+#[template(path = "stations/console_stations.html")]
 struct ListPage {
     shell: Shell,
     orgs: Vec<Choice>,
@@ -434,7 +434,7 @@ impl FormErrors {
 }
 
 #[derive(Template)]
-#[template(path = "console_station_form.html")]
+#[template(path = "stations/console_station_form.html")]
 struct FormPage {
     shell: Shell,
     /// `None` when creating.
@@ -648,7 +648,7 @@ pub struct ManagerRow {
 }
 
 #[derive(Template)]
-#[template(path = "console_station.html")]
+#[template(path = "stations/console_station.html")]
 struct StationPage {
     shell: Shell,
     station: Station,
@@ -821,7 +821,7 @@ async fn revoke_manager_post(State(state): State<AppState>, user: CurrentUser, A
 // ---- import ----
 
 #[derive(Template)]
-#[template(path = "console_station_import.html")]
+#[template(path = "stations/console_station_import.html")]
 struct ImportPage {
     shell: Shell,
     orgs: Vec<Choice>,
@@ -978,7 +978,7 @@ struct CoverageQuery {
 }
 
 #[derive(Template)]
-#[template(path = "console_coverage.html")]
+#[template(path = "stations/console_coverage.html")]
 struct CoveragePage {
     shell: Shell,
     map_css: String,

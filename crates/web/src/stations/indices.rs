@@ -367,7 +367,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(askama::Template)]
-#[template(path = "console_indices.html")]
+#[template(path = "stations/console_indices.html")]
 struct IndicesPage {
     shell: Shell,
     org: Org,

@@ -254,7 +254,7 @@ pub struct SixHave {
 }
 
 #[derive(Template)]
-#[template(path = "stations_map.html")]
+#[template(path = "stations/stations_map.html")]
 struct MapPage {
     shell: Shell,
     map_css: String,
@@ -476,7 +476,7 @@ fn words(tr: Tr) -> BTreeMap<String, &'static str> {
 // ---- the station page ----
 
 #[derive(Template)]
-#[template(path = "station.html")]
+#[template(path = "stations/station.html")]
 struct StationPage {
     shell: Shell,
     map_css: String,

@@ -746,7 +746,7 @@ pub fn router() -> Router<AppState> {
 // ---- the page a scanned QR code opens ----
 
 #[derive(Template)]
-#[template(path = "station_visit.html")]
+#[template(path = "stations/station_visit.html")]
 struct VisitPage {
     shell: crate::pages::Shell,
     id: i64,
@@ -798,7 +798,7 @@ async fn visit_submit(
 }
 
 #[derive(Template)]
-#[template(path = "station_poster.html")]
+#[template(path = "stations/station_poster.html")]
 struct PosterPage {
     lang: &'static str,
     tr: Tr,

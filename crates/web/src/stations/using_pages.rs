@@ -378,7 +378,7 @@ fn booking_row(tr: Tr, r: Reservation, station: String, can_cancel: bool) -> Boo
 }
 
 #[derive(Template)]
-#[template(path = "account_reservations.html")]
+#[template(path = "stations/account_reservations.html")]
 struct MyReservationsPage {
     shell: Shell,
     rows: Vec<BookingRow>,
@@ -440,7 +440,7 @@ pub struct MyFeedbackRow {
 }
 
 #[derive(Template)]
-#[template(path = "account_feedback.html")]
+#[template(path = "stations/account_feedback.html")]
 struct MyFeedbackPage {
     shell: Shell,
     rows: Vec<MyFeedbackRow>,
@@ -527,7 +527,7 @@ pub struct DeskFeedback {
 }
 
 #[derive(Template)]
-#[template(path = "station_desk.html")]
+#[template(path = "stations/station_desk.html")]
 struct DeskPage {
     shell: Shell,
     station_id: i64,
