@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::{Deserialize, Serialize};
-use waystation_domain::access::{Action, Grant};
+use waystation_domain::access::{Action, Caller, Grant};
 use waystation_domain::organisations::OrgId;
 use waystation_domain::pagination::PageRequest;
 use waystation_domain::people::Role;
@@ -24,18 +24,22 @@ use waystation_domain::stations::hours::{HoursState, OpeningHours};
 use waystation_domain::stations::{Amenity, SixHaves, StationKind, StationStatus};
 use waystation_storage::{GrantRecord, Org, Station, StationListFilter};
 
+use super::search;
 use super::api::station_state;
 use super::coverage::{coverage_of, gaps_geojson, CoverageRequest, GapView};
 use super::transfer::{self, Format, ImportOptions, ImportReport};
 use super::{now_in_china, PointInput, StationForm};
-use crate::assets::asset_url;
-use crate::error::{form_urlencode, message, ApiError};
-use crate::extract::{ApiForm, ApiPath, ApiQuery};
-use crate::i18n::{keys, Lang, Tr};
-use crate::organisations::whole_subtree;
-use crate::pages::{back, render, tree_rows, Notice, Shell, TreeRow, TREE_CAP};
-use crate::session::{CsrfToken, CurrentUser};
-use crate::{people, AppState};
+use crate::http::assets::asset_url;
+use crate::http::error::{form_urlencode, message, ApiError};
+use crate::http::extract::{ApiForm, ApiPath, ApiQuery};
+use crate::http::i18n::{keys, Lang, Tr};
+use crate::foundation::organisations::whole_subtree;
+use crate::foundation::console::{tree_rows, TreeRow, TREE_CAP};
+use crate::http::page::{refuse_or_back, render, Notice, Shell};
+use crate::http::csrf::CsrfToken;
+use crate::http::session::CurrentUser;
+use crate::foundation::people;
+use crate::http::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -54,8 +58,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Whether the caller may use the station console at all: some station role somewhere.
-pub fn may_view_stations(user: &CurrentUser) -> bool {
-    !user.caller.scope_roots(Action::ViewStationRecords).is_empty()
+pub fn may_view_stations(caller: &Caller) -> bool {
+    !caller.scope_roots(Action::ViewStationRecords).is_empty()
 }
 
 /// `?done=key` (a `station_console.done_<key>` text) or `?error=code` after a form.
@@ -67,15 +71,15 @@ struct Outcome {
 
 impl Outcome {
     fn notice(&self, lang: Lang) -> Option<Notice> {
-        let known = |key: String| keys(lang).contains(&key.as_str()).then(|| crate::i18n::t(lang, &key));
+        let known = |key: String| keys(lang).contains(&key.as_str()).then(|| crate::http::i18n::t(lang, &key));
         if let Some(text) = self.error.as_ref().and_then(|code| known(format!("error.{code}"))) {
             return Some(Notice { error: true, text });
         }
         if let Some(done) = self.done.as_deref().filter(|key| super::photos::DONE_KEYS.contains(key)) {
-            return Some(Notice { error: false, text: crate::i18n::t(lang, &format!("station_photos.done_{done}")) });
+            return Some(Notice { error: false, text: crate::http::i18n::t(lang, &format!("station_photos.done_{done}")) });
         }
         let done = self.done.as_deref().filter(|key| DONE_KEYS.contains(key))?;
-        Some(Notice { error: false, text: crate::i18n::t(lang, &format!("station_console.done_{done}")) })
+        Some(Notice { error: false, text: crate::http::i18n::t(lang, &format!("station_console.done_{done}")) })
     }
 }
 
@@ -784,14 +788,6 @@ async fn status_post(State(state): State<AppState>, user: CurrentUser, ApiPath(i
     refuse_or_back(&format!("/console/stations/{id}"), outcome.map(|_| "status_changed"))
 }
 
-/// Like `pages::back`, but a refusal (403, 404) is shown as such, not as a notice.
-pub(super) fn refuse_or_back(to: &str, outcome: Result<&str, ApiError>) -> Response {
-    match outcome {
-        Err(error) if matches!(error.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) => error.into_response(),
-        other => back(to, other),
-    }
-}
-
 #[derive(Debug, Deserialize)]
 struct ManagerForm {
     #[serde(default)]
@@ -950,7 +946,7 @@ async fn import_post(State(state): State<AppState>, lang: Lang, csrf: CsrfToken,
         _ => ImportOptions { skip_invalid: false, dry_run: true },
     };
     let actor = acting_for(&user, &org);
-    let report = match transfer::import(&state.store, Some(&state.stations), Some(&actor), &upload.bytes, format, options, lang, &mut |_, _| {}).await {
+    let report = match transfer::import(&state.store, Some(search::of(&state)), Some(&actor), &upload.bytes, format, options, lang, &mut |_, _| {}).await {
         Ok(report) => report,
         Err(error) if error.status.is_client_error() => return Ok(page(None, None, Some(error), "check", &upload.file_name)),
         Err(error) => return Err(error),
@@ -1002,7 +998,7 @@ pub struct GapRow {
 
 #[derive(Serialize)]
 struct CoverageConfig<'a> {
-    tiles: &'a crate::TileConfig,
+    tiles: &'a crate::http::state::TileConfig,
     cells: serde_json::Value,
     /// The worst severity, for the colour scale.
     worst: f64,

@@ -72,14 +72,14 @@ impl Lang {
 /// capability. A language's catalog is the union of its files; a key defined in
 /// two of them is refused when the catalog loads.
 const ZH_FILES: &[(&str, &str)] = &[
-    ("zh-CN/kit.toml", include_str!("../locales/zh-CN/kit.toml")),
-    ("zh-CN/foundation.toml", include_str!("../locales/zh-CN/foundation.toml")),
-    ("zh-CN/stations.toml", include_str!("../locales/zh-CN/stations.toml")),
+    ("zh-CN/kit.toml", include_str!("../../locales/zh-CN/kit.toml")),
+    ("zh-CN/foundation.toml", include_str!("../../locales/zh-CN/foundation.toml")),
+    ("zh-CN/stations.toml", include_str!("../../locales/zh-CN/stations.toml")),
 ];
 const EN_FILES: &[(&str, &str)] = &[
-    ("en/kit.toml", include_str!("../locales/en/kit.toml")),
-    ("en/foundation.toml", include_str!("../locales/en/foundation.toml")),
-    ("en/stations.toml", include_str!("../locales/en/stations.toml")),
+    ("en/kit.toml", include_str!("../../locales/en/kit.toml")),
+    ("en/foundation.toml", include_str!("../../locales/en/foundation.toml")),
+    ("en/stations.toml", include_str!("../../locales/en/stations.toml")),
 ];
 
 static CATALOGS: LazyLock<(HashMap<String, String>, HashMap<String, String>)> =
@@ -152,7 +152,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        if let Some(lang) = crate::session::cookie(&parts.headers, LANG_COOKIE).and_then(|c| Lang::parse(&c)) {
+        if let Some(lang) = crate::http::cookies::cookie(&parts.headers, LANG_COOKIE).and_then(|c| Lang::parse(&c)) {
             return Ok(lang);
         }
         let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());

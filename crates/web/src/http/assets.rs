@@ -4,7 +4,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
-use crate::extract::ApiPath;
+use crate::http::extract::ApiPath;
 
 #[derive(RustEmbed)]
 #[folder = "$OUT_DIR/assets"]

@@ -13,11 +13,11 @@ use waystation_domain::organisations::{DivisionCode, OrgId, OrgKind, OrgName};
 use waystation_domain::pagination::{Page, PageRequest};
 use waystation_storage::{NewOrg, Org};
 
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::people::PageQuery;
-use crate::session::{CurrentUser, MaybeUser};
-use crate::AppState;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::foundation::people::PageQuery;
+use crate::http::session::{CurrentUser, MaybeUser};
+use crate::http::state::AppState;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrgView {

@@ -14,10 +14,10 @@ use waystation_domain::pagination::{Page, PageRequest};
 use waystation_domain::people::{PersonName, PhoneNumber, Role, UserId};
 use waystation_storage::{GrantRecord, NewUser, SessionRecord, User};
 
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::session::CurrentUser;
-use crate::AppState;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::session::CurrentUser;
+use crate::http::state::AppState;
 
 /// A role as its holder sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]

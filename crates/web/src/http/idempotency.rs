@@ -12,9 +12,11 @@ use chrono::Utc;
 use waystation_domain::idempotency::{request_fingerprint, IdempotencyKey};
 use waystation_storage::{IdempotencyStart, StoredResponse};
 
-use crate::error::ApiError;
-use crate::session::{body_limit, posted_field, MaybeUser};
-use crate::AppState;
+use crate::http::error::ApiError;
+use crate::http::body_limit::body_limit;
+use crate::http::csrf::posted_field;
+use crate::http::session::MaybeUser;
+use crate::http::state::AppState;
 
 pub const HEADER: &str = "idempotency-key";
 pub const FORM_FIELD: &str = "idempotency_key";
@@ -30,7 +32,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, body_limit(parts.uri.path())).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, body_limit(state.upload_limits, parts.uri.path())).await else {
         return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large").into_response();
     };
     let raw_key = match parts.headers.get(HEADER) {

@@ -1,18 +1,16 @@
 //! The one error type of the HTTP layer.
 //!
 //! Handlers return [`ApiError`] without knowing the caller's language; the
-//! [`render_errors`] middleware, which does know it, turns the error into
+//! `page::render_errors` middleware, which does know it, turns the error into
 //! `{"code", "message", "fields"}` for the API or an error page for the browser.
 
-use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use waystation_domain::Invalid;
 use waystation_storage::StoreError;
 
-use crate::i18n::{t, Lang};
+use crate::http::i18n::{t, Lang};
 
 /// A failed request: status, stable code, and the fields at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,31 +123,6 @@ impl ErrorBody {
 
 pub fn message(code: &str, lang: Lang) -> &'static str {
     t(lang, &format!("error.{code}"))
-}
-
-/// Renders every [`ApiError`] in the caller's language: JSON under `/api`,
-/// otherwise an error page (or the sign-in page when signing in would help).
-pub async fn render_errors(lang: Lang, request: Request, next: Next) -> Response {
-    let wants_json = request.uri().path().starts_with("/api/")
-        || request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.starts_with("application/json"));
-    let path = request.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    let mut response = next.run(request).await;
-    let Some(error) = response.extensions_mut().remove::<ApiError>() else {
-        return response;
-    };
-    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
-    let mut rendered = if wants_json {
-        (error.status, axum::Json(ErrorBody::of(&error, lang))).into_response()
-    } else if error.status == StatusCode::UNAUTHORIZED {
-        let next = form_urlencode(&path);
-        Redirect::to(&format!("/sign-in?next={next}")).into_response()
-    } else {
-        crate::pages::error_page(lang, &error).into_response()
-    };
-    if let Some(value) = retry_after {
-        rendered.headers_mut().insert(header::RETRY_AFTER, value);
-    }
-    rendered
 }
 
 pub fn form_urlencode(value: &str) -> String {

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// A JSON body. Malformed JSON is a 400; a well-formed body of the wrong shape a 422
 /// naming the missing or mistyped field where serde says which.

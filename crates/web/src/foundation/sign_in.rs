@@ -17,11 +17,12 @@ use waystation_domain::rate_limit::{self, RateDecision, RateRule};
 use waystation_domain::sign_in::{CodeCheck, OneTimeCode, CODE_TTL};
 use waystation_storage::{NewSession, SignInMethod, User};
 
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::ApiJson;
-use crate::people::MeView;
-use crate::session::{random_token, set_cookie, token_hash, ClientIp, CurrentUser, SESSION_COOKIE, SESSION_TTL};
-use crate::AppState;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::ApiJson;
+use crate::foundation::people::MeView;
+use crate::http::cookies::set_cookie;
+use crate::http::session::{random_token, token_hash, ClientIp, CurrentUser, SESSION_COOKIE, SESSION_TTL};
+use crate::http::state::AppState;
 
 /// Delivers a one-time code to a phone. Production plugs in an SMS gateway.
 #[async_trait]
@@ -72,7 +73,7 @@ pub async fn request_code(state: &AppState, ip: &ClientIp, phone: &str) -> Resul
     .await?;
     let code = OneTimeCode::generate(&mut rand::thread_rng());
     state.store.issue_code(&phone, &code.hash_for(&phone), Utc::now()).await?;
-    state.codes.send(&phone, &code).await.map_err(|e| ApiError::internal(&e))?;
+    codes(state).send(&phone, &code).await.map_err(|e| ApiError::internal(&e))?;
     Ok(phone)
 }
 
@@ -299,6 +300,11 @@ pub async fn api_sign_out(State(state): State<AppState>, user: CurrentUser) -> R
     state.store.revoke_session(user.user.id, user.session.id, Utc::now()).await?;
     let clear = set_cookie(&state, SESSION_COOKIE, "", Some(chrono::TimeDelta::zero()));
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+}
+
+/// The code sender this server was started with, from the state.
+pub fn codes(state: &AppState) -> &Arc<dyn CodeSender> {
+    state.part::<Arc<dyn CodeSender>>()
 }
 
 pub fn default_code_sender() -> Arc<dyn CodeSender> {
