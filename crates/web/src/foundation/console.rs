@@ -17,12 +17,10 @@ use waystation_storage::{GrantRecord, Org};
 use crate::foundation::organisations::{self, NewOrgInput};
 use crate::foundation::pages::NameForm;
 use crate::foundation::people;
-use crate::http::csrf::CsrfToken;
 use crate::http::error::ApiError;
 use crate::http::extract::{ApiForm, ApiPath};
-use crate::http::i18n::Lang;
 use crate::http::nav::ConsoleEntry;
-use crate::http::page::{back, console_entries, render, Flash, Shell};
+use crate::http::page::{ConsoleContext, back, console_entries, render, Flash, Shell};
 use crate::http::session::CurrentUser;
 use crate::http::state::AppState;
 
@@ -71,7 +69,7 @@ struct ConsolePage {
     entries: Vec<&'static ConsoleEntry>,
 }
 
-async fn console(State(state): State<AppState>, lang: Lang, csrf: CsrfToken, user: CurrentUser, Query(flash): Query<Flash>) -> Result<Response, ApiError> {
+async fn console(State(state): State<AppState>, ConsoleContext { lang, csrf, user }: ConsoleContext, Query(flash): Query<Flash>) -> Result<Response, ApiError> {
     let roots = user.caller.scope_roots(Action::ViewStaffConsole);
     if roots.is_empty() {
         return Err(ApiError::forbidden());
@@ -107,9 +105,7 @@ struct ConsoleOrgPage {
 
 async fn console_org(
     State(state): State<AppState>,
-    lang: Lang,
-    csrf: CsrfToken,
-    user: CurrentUser,
+    ConsoleContext { lang, csrf, user }: ConsoleContext,
     ApiPath(id): ApiPath<OrgId>,
     Query(flash): Query<Flash>,
 ) -> Result<Response, ApiError> {

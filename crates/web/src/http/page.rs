@@ -4,7 +4,8 @@
 //! framework; every text from the locale files.
 
 use askama::Template;
-use axum::extract::Request;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -190,6 +191,26 @@ pub fn refuse_or_back(to: &str, outcome: Result<&str, ApiError>) -> Response {
     match outcome {
         Err(error) if matches!(error.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) => error.into_response(),
         other => back(to, other),
+    }
+}
+
+/// What every console page opens with: the caller's language, the browser's
+/// CSRF token for the page's forms, and the signed-in caller (anyone else is
+/// sent to sign in).
+pub struct ConsoleContext {
+    pub lang: Lang,
+    pub csrf: CsrfToken,
+    pub user: CurrentUser,
+}
+
+impl FromRequestParts<AppState> for ConsoleContext {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Ok(lang) = Lang::from_request_parts(parts, state).await;
+        let Ok(csrf) = CsrfToken::from_request_parts(parts, state).await;
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        Ok(Self { lang, csrf, user })
     }
 }
 

@@ -30,9 +30,7 @@ use super::using::visible_station;
 use super::{now_in_china, FieldErrors};
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiPath, ApiQuery};
-use crate::http::i18n::Lang;
-use crate::http::page::{render, Shell};
-use crate::http::csrf::CsrfToken;
+use crate::http::page::{ConsoleContext, render, Shell};
 use crate::http::session::{CurrentUser, MaybeUser};
 use crate::http::state::AppState;
 
@@ -402,9 +400,7 @@ impl IndicesPage {
 
 async fn console_indices(
     State(state): State<AppState>,
-    lang: Lang,
-    csrf: CsrfToken,
-    user: CurrentUser,
+    ConsoleContext { lang, csrf, user }: ConsoleContext,
     ApiPath(id): ApiPath<OrgId>,
     ApiQuery(params): ApiQuery<OrgIndicesParams>,
 ) -> Result<Response, ApiError> {
