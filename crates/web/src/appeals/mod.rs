@@ -1,8 +1,8 @@
-//! Appeals (诉求): a worker raises a problem — unpaid wages, an accident, a
-//! dispute with a platform — and the union handles it to an answer, within the
-//! deadlines of the working calendar.
+//! Appeals: a worker's problem carried to the people who must solve it, and
+//! the answer carried back.
 //!
-//! Nothing lives here yet. The capability will bring its API and OpenAPI
-//! fragment, its pages and console entry, its templates
+//! Nothing lives here yet. The capability will bring its API routes and their
+//! OpenAPI operations, its pages and console entry, its templates
 //! (`templates/appeals/`) and locale files (`locales/*/appeals.toml`), and a
-//! `plug.rs` the crate root lists once; see docs/adding-a-capability.md.
+//! `plug.rs` the crate root lists once in each of its lists; see
+//! docs/adding-a-capability.md.

@@ -1,7 +1,7 @@
-//! Workers' congresses (职代会): convening one, its delegates, its agenda and
-//! its votes.
+//! Workers' congresses: the union's democratic business, run online.
 //!
-//! Nothing lives here yet. The capability will bring its API and OpenAPI
-//! fragment, its pages and console entry, its templates
+//! Nothing lives here yet. The capability will bring its API routes and their
+//! OpenAPI operations, its pages and console entry, its templates
 //! (`templates/congress/`) and locale files (`locales/*/congress.toml`), and a
-//! `plug.rs` the crate root lists once; see docs/adding-a-capability.md.
+//! `plug.rs` the crate root lists once in each of its lists; see
+//! docs/adding-a-capability.md.

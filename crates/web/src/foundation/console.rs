@@ -69,7 +69,7 @@ struct ConsolePage {
     entries: Vec<&'static ConsoleEntry>,
 }
 
-async fn console(State(state): State<AppState>, ConsoleContext { lang, csrf, user }: ConsoleContext, Query(flash): Query<Flash>) -> Result<Response, ApiError> {
+async fn console(ConsoleContext { state, lang, csrf, user }: ConsoleContext, Query(flash): Query<Flash>) -> Result<Response, ApiError> {
     let roots = user.caller.scope_roots(Action::ViewStaffConsole);
     if roots.is_empty() {
         return Err(ApiError::forbidden());
@@ -104,8 +104,7 @@ struct ConsoleOrgPage {
 }
 
 async fn console_org(
-    State(state): State<AppState>,
-    ConsoleContext { lang, csrf, user }: ConsoleContext,
+    ConsoleContext { state, lang, csrf, user }: ConsoleContext,
     ApiPath(id): ApiPath<OrgId>,
     Query(flash): Query<Flash>,
 ) -> Result<Response, ApiError> {

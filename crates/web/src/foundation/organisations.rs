@@ -13,9 +13,9 @@ use waystation_domain::organisations::{DivisionCode, OrgId, OrgKind, OrgName};
 use waystation_domain::pagination::{Page, PageRequest};
 use waystation_storage::{NewOrg, Org};
 
+use crate::foundation::people::PageQuery;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::foundation::people::PageQuery;
 use crate::http::session::{CurrentUser, MaybeUser};
 use crate::http::state::AppState;
 

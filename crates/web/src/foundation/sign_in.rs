@@ -17,10 +17,10 @@ use waystation_domain::rate_limit::{self, RateDecision, RateRule};
 use waystation_domain::sign_in::{CodeCheck, OneTimeCode, CODE_TTL};
 use waystation_storage::{NewSession, SignInMethod, User};
 
-use crate::http::error::{ApiError, ErrorBody};
-use crate::http::extract::ApiJson;
 use crate::foundation::people::MeView;
 use crate::http::cookies::set_cookie;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::ApiJson;
 use crate::http::session::{random_token, token_hash, ClientIp, CurrentUser, SESSION_COOKIE, SESSION_TTL};
 use crate::http::state::AppState;
 

@@ -12,9 +12,9 @@ use chrono::Utc;
 use waystation_domain::idempotency::{request_fingerprint, IdempotencyKey};
 use waystation_storage::{IdempotencyStart, StoredResponse};
 
-use crate::http::error::ApiError;
 use crate::http::body_limit::body_limit;
 use crate::http::csrf::posted_field;
+use crate::http::error::ApiError;
 use crate::http::session::MaybeUser;
 use crate::http::state::AppState;
 

@@ -194,10 +194,11 @@ pub fn refuse_or_back(to: &str, outcome: Result<&str, ApiError>) -> Response {
     }
 }
 
-/// What every console page opens with: the caller's language, the browser's
-/// CSRF token for the page's forms, and the signed-in caller (anyone else is
-/// sent to sign in).
+/// What every console page opens with: the state, the caller's language, the
+/// browser's CSRF token for the page's forms, and the signed-in caller (anyone
+/// else is sent to sign in).
 pub struct ConsoleContext {
+    pub state: AppState,
     pub lang: Lang,
     pub csrf: CsrfToken,
     pub user: CurrentUser,
@@ -210,7 +211,7 @@ impl FromRequestParts<AppState> for ConsoleContext {
         let Ok(lang) = Lang::from_request_parts(parts, state).await;
         let Ok(csrf) = CsrfToken::from_request_parts(parts, state).await;
         let user = CurrentUser::from_request_parts(parts, state).await?;
-        Ok(Self { lang, csrf, user })
+        Ok(Self { state: state.clone(), lang, csrf, user })
     }
 }
 

@@ -16,11 +16,11 @@ use waystation_domain::stations::{AmenitySet, StationKind, StationStatus};
 use waystation_domain::Invalid;
 use waystation_storage::{Station, StationListFilter};
 
-use super::search;
 use super::coverage;
-use crate::foundation::calendar;
 use super::search::StationSummary;
+use super::search;
 use super::{china_rfc3339, change_status, create, now_in_china, parse_time, update, FieldErrors, StationForm};
+use crate::foundation::calendar;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::session::{CurrentUser, MaybeUser};

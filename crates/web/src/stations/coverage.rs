@@ -21,8 +21,8 @@ use waystation_domain::Invalid;
 use waystation_storage::{Store, StoreError};
 
 use super::search;
-use crate::foundation::calendar;
 use super::{now_in_china, FieldErrors};
+use crate::foundation::calendar;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::ApiQuery;
 use crate::http::session::CurrentUser;

@@ -25,9 +25,9 @@ use waystation_domain::stations::StationStatus;
 use waystation_domain::Invalid;
 use waystation_storage::{CounterScope, Org, StationCounters};
 
-use crate::foundation::calendar;
 use super::using::visible_station;
 use super::{now_in_china, FieldErrors};
+use crate::foundation::calendar;
 use crate::http::error::{ApiError, ErrorBody};
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::http::page::{ConsoleContext, render, Shell};
@@ -399,8 +399,7 @@ impl IndicesPage {
 }
 
 async fn console_indices(
-    State(state): State<AppState>,
-    ConsoleContext { lang, csrf, user }: ConsoleContext,
+    ConsoleContext { state, lang, csrf, user }: ConsoleContext,
     ApiPath(id): ApiPath<OrgId>,
     ApiQuery(params): ApiQuery<OrgIndicesParams>,
 ) -> Result<Response, ApiError> {

@@ -24,18 +24,18 @@ use waystation_domain::stations::hours::HoursState;
 use waystation_domain::stations::search::{Filter, NearestQuery};
 use waystation_domain::stations::{Amenity, AmenitySet, SixHaves, StationKind, StationStatus};
 
-use super::search;
-use super::coverage;
-use crate::foundation::calendar;
 use super::api::{station_state, StationView};
+use super::coverage;
 use super::now_in_china;
+use super::search;
+use super::using_pages::{station_use, StationUse, UseQuery};
+use crate::foundation::calendar;
 use crate::http::assets::asset_url;
+use crate::http::csrf::CsrfToken;
 use crate::http::error::{form_urlencode, ApiError};
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::http::i18n::{Lang, Tr};
-use super::using_pages::{station_use, StationUse, UseQuery};
 use crate::http::page::{render, Flash, Notice, Shell};
-use crate::http::csrf::CsrfToken;
 use crate::http::session::{CurrentUser, MaybeUser};
 use crate::http::state::AppState;
 

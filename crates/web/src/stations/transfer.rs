@@ -23,8 +23,8 @@ use waystation_domain::stations::transfer::{self, DraftStation, Parsed, RowProbl
 use waystation_domain::stations::{StationCode, StationStatus};
 use waystation_storage::{ImportRow, Org, Station, StationListFilter, Store};
 
-use super::search;
 use super::search::StationSearch;
+use super::search;
 use super::{FieldErrors, PointInput, StationForm};
 use crate::http::error::{message, ApiError, ErrorBody};
 use crate::http::extract::ApiQuery;

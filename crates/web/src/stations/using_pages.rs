@@ -21,14 +21,14 @@ use waystation_domain::stations::review::{average_stars, masked_name};
 use waystation_domain::Invalid;
 use waystation_storage::{Feedback, Reservation, Resource, Review, Station};
 
-use super::search;
 use super::now_in_china;
+use super::search;
 use super::using::{self, ReservationForm, ResourceForm, ReviewForm};
+use crate::http::csrf::CsrfToken;
 use crate::http::error::{form_urlencode, ApiError};
 use crate::http::extract::{ApiForm, ApiPath};
 use crate::http::i18n::{Lang, Tr};
 use crate::http::page::{back, render, Flash, Shell};
-use crate::http::csrf::CsrfToken;
 use crate::http::session::CurrentUser;
 use crate::http::state::AppState;
 

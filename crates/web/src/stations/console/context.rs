@@ -8,16 +8,16 @@ use waystation_domain::stations::hours::HoursState;
 use waystation_domain::stations::{StationKind, StationStatus};
 use waystation_storage::Station;
 
-use crate::stations::api::station_state;
-use crate::stations::now_in_china;
+use crate::foundation::console::{tree_rows, TreeRow, TREE_CAP};
+use crate::foundation::organisations::whole_subtree;
+use crate::http::csrf::CsrfToken;
 use crate::http::error::{form_urlencode, ApiError};
 use crate::http::i18n::{keys, Lang, Tr};
-use crate::foundation::organisations::whole_subtree;
-use crate::foundation::console::{tree_rows, TreeRow, TREE_CAP};
 use crate::http::page::{Notice, Shell};
-use crate::http::csrf::CsrfToken;
 use crate::http::session::CurrentUser;
 use crate::http::state::AppState;
+use crate::stations::api::station_state;
+use crate::stations::now_in_china;
 
 /// `?done=key` (a `station_console.done_<key>` text) or `?error=code` after a form.
 #[derive(Debug, Default, Deserialize)]

@@ -1,18 +1,16 @@
 //! The coverage of search demand by stations, on a map and in a table.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use waystation_domain::access::Action;
 
-use crate::stations::coverage::{coverage_of, gaps_geojson, CoverageRequest, GapView};
 use crate::http::assets::asset_url;
 use crate::http::error::ApiError;
 use crate::http::extract::ApiQuery;
 use crate::http::i18n::Tr;
 use crate::http::page::{ConsoleContext, render, Shell};
-use crate::http::state::AppState;
+use crate::stations::coverage::{coverage_of, gaps_geojson, CoverageRequest, GapView};
 
 use super::context::{asked_org, org_choices, shell, Choice, Outcome};
 
@@ -59,8 +57,7 @@ struct CoverageConfig<'a> {
 const GAP_ROWS: usize = 50;
 
 pub(super) async fn coverage_page(
-    State(state): State<AppState>,
-    ConsoleContext { lang, csrf, user }: ConsoleContext,
+    ConsoleContext { state, lang, csrf, user }: ConsoleContext,
     ApiQuery(query): ApiQuery<CoverageQuery>,
 ) -> Result<Response, ApiError> {
     let tr = Tr(lang);

@@ -1,7 +1,6 @@
 //! One form for the whole station record: create and edit.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use waystation_domain::access::Action;
@@ -10,14 +9,14 @@ use waystation_domain::stations::hours::OpeningHours;
 use waystation_domain::stations::{Amenity, SixHaves, StationKind, StationStatus};
 use waystation_storage::Station;
 
-use crate::stations::{PointInput, StationForm};
+use crate::http::csrf::CsrfToken;
 use crate::http::error::{message, ApiError};
 use crate::http::extract::{ApiForm, ApiPath};
 use crate::http::i18n::{Lang, Tr};
 use crate::http::page::{ConsoleContext, render, Shell};
-use crate::http::csrf::CsrfToken;
 use crate::http::session::CurrentUser;
 use crate::http::state::AppState;
+use crate::stations::{PointInput, StationForm};
 
 use super::context::{kind_label, orgs_for, shell, status_label, Choice, Outcome};
 
@@ -322,7 +321,7 @@ async fn form_page(
     })
 }
 
-pub(super) async fn new_page(State(state): State<AppState>, ConsoleContext { lang, csrf, user }: ConsoleContext) -> Result<Response, ApiError> {
+pub(super) async fn new_page(ConsoleContext { state, lang, csrf, user }: ConsoleContext) -> Result<Response, ApiError> {
     let Some(root) = user.caller.scope_roots(Action::ManageStations).first().map(|g| g.org_id) else {
         return Err(ApiError::forbidden());
     };
@@ -353,8 +352,7 @@ async fn form_refused(state: &AppState, lang: Lang, csrf: &CsrfToken, user: &Cur
 }
 
 pub(super) async fn create_post(
-    State(state): State<AppState>,
-    ConsoleContext { lang, csrf, user }: ConsoleContext,
+    ConsoleContext { state, lang, csrf, user }: ConsoleContext,
     ApiForm(pairs): ApiForm<Vec<(String, String)>>,
 ) -> Response {
     let input = FormInput::from_pairs(pairs);
@@ -366,7 +364,7 @@ pub(super) async fn create_post(
     }
 }
 
-pub(super) async fn edit_page(State(state): State<AppState>, ConsoleContext { lang, csrf, user }: ConsoleContext, ApiPath(id): ApiPath<i64>) -> Result<Response, ApiError> {
+pub(super) async fn edit_page(ConsoleContext { state, lang, csrf, user }: ConsoleContext, ApiPath(id): ApiPath<i64>) -> Result<Response, ApiError> {
     let station = state.store.get_station(id).await?;
     user.require(Action::EditStation, &station.org_path)?;
     let input = FormInput::of(&station);
@@ -374,8 +372,7 @@ pub(super) async fn edit_page(State(state): State<AppState>, ConsoleContext { la
 }
 
 pub(super) async fn edit_post(
-    State(state): State<AppState>,
-    ConsoleContext { lang, csrf, user }: ConsoleContext,
+    ConsoleContext { state, lang, csrf, user }: ConsoleContext,
     ApiPath(id): ApiPath<i64>,
     ApiForm(pairs): ApiForm<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {

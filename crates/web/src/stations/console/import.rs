@@ -1,19 +1,18 @@
 //! Importing stations from a file: check first, then write.
 
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::Response;
 use waystation_domain::access::{Action, Grant};
 use waystation_domain::organisations::OrgId;
 use waystation_storage::Org;
 
-use crate::stations::search;
-use crate::stations::transfer::{self, Format, ImportOptions, ImportReport};
 use crate::http::error::{message, ApiError};
 use crate::http::page::{ConsoleContext, render, Notice, Shell};
 use crate::http::session::CurrentUser;
-use crate::http::state::AppState;
+use crate::stations::search;
+use crate::stations::transfer::{self, Format, ImportOptions, ImportReport};
 
 use super::context::{org_choices, shell, Choice, Outcome};
 
@@ -41,7 +40,7 @@ pub struct Carried {
 /// A checked file is carried in the page up to this size; larger ones are chosen again.
 const CARRY_LIMIT: usize = 2 * 1024 * 1024;
 
-pub(super) async fn import_page(State(state): State<AppState>, ConsoleContext { lang, csrf, user }: ConsoleContext) -> Result<Response, ApiError> {
+pub(super) async fn import_page(ConsoleContext { state, lang, csrf, user }: ConsoleContext) -> Result<Response, ApiError> {
     if user.caller.scope_roots(Action::ManageStations).is_empty() {
         return Err(ApiError::forbidden());
     }
@@ -110,7 +109,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<Upload, ApiError> {
     Ok(upload)
 }
 
-pub(super) async fn import_post(State(state): State<AppState>, ConsoleContext { lang, csrf, user }: ConsoleContext, multipart: Multipart) -> Result<Response, ApiError> {
+pub(super) async fn import_post(ConsoleContext { state, lang, csrf, user }: ConsoleContext, multipart: Multipart) -> Result<Response, ApiError> {
     if user.caller.scope_roots(Action::ManageStations).is_empty() {
         return Err(ApiError::forbidden());
     }

@@ -1,7 +1,6 @@
 //! The list of a caller's stations, filtered by organisation, status, kind and text.
 
 use askama::Template;
-use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use waystation_domain::access::Action;
@@ -13,7 +12,6 @@ use crate::http::error::{form_urlencode, ApiError};
 use crate::http::extract::ApiQuery;
 use crate::http::i18n::Tr;
 use crate::http::page::{ConsoleContext, render, Shell};
-use crate::http::state::AppState;
 
 use super::context::{asked_org, hours_now, kind_label, org_choices, shell, status_label, Choice, Outcome};
 
@@ -58,8 +56,7 @@ struct ListPage {
 const LIST_PAGE: u32 = 50;
 
 pub(super) async fn list_page(
-    State(state): State<AppState>,
-    ConsoleContext { lang, csrf, user }: ConsoleContext,
+    ConsoleContext { state, lang, csrf, user }: ConsoleContext,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
     let tr = Tr(lang);

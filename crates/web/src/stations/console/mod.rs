@@ -11,7 +11,12 @@
 //!
 //! The pages: [`list`], [`form`] (create and edit), [`station`] (status,
 //! history, managers), [`import`], [`coverage`]; [`context`] holds what they
-//! share. A page module names only [`context`] of its siblings.
+//! share. Every page opens with the kit's `ConsoleContext` (state, language,
+//! CSRF token, caller).
+//!
+//! **Architecture invariant:** a page module names only [`context`] of its
+//! siblings, and nothing here writes the store directly: the console holds no
+//! rule of its own.
 
 pub mod context;
 pub mod coverage;

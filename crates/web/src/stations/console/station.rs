@@ -12,12 +12,12 @@ use waystation_domain::people::Role;
 use waystation_domain::stations::StationStatus;
 use waystation_storage::{GrantRecord, Station};
 
+use crate::foundation::people;
 use crate::http::error::ApiError;
 use crate::http::extract::{ApiForm, ApiPath, ApiQuery};
 use crate::http::i18n::Tr;
 use crate::http::page::{ConsoleContext, refuse_or_back, render, Shell};
 use crate::http::session::CurrentUser;
-use crate::foundation::people;
 use crate::http::state::AppState;
 
 use super::context::{hours_now, kind_label, shell, status_label, Choice, Outcome};
@@ -96,8 +96,7 @@ async fn manager_grants(state: &AppState, org: OrgId) -> Result<Vec<GrantRecord>
 }
 
 pub(super) async fn station_page(
-    State(state): State<AppState>,
-    ConsoleContext { lang, csrf, user }: ConsoleContext,
+    ConsoleContext { state, lang, csrf, user }: ConsoleContext,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(outcome): ApiQuery<Outcome>,
 ) -> Result<Response, ApiError> {
