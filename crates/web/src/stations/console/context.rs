@@ -1,6 +1,8 @@
 //! What the station console pages share: the notice after a form, the page
 //! frame, the organisations a caller may choose, the labels of statuses and kinds.
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use serde::Deserialize;
 use waystation_domain::access::Action;
 use waystation_domain::organisations::OrgId;
@@ -10,7 +12,7 @@ use waystation_storage::Station;
 
 use crate::foundation::console::{tree_rows, TreeRow, TREE_CAP};
 use crate::foundation::organisations::whole_subtree;
-use crate::http::csrf::CsrfToken;
+use crate::http::csrf::{form_field, CsrfToken};
 use crate::http::error::{form_urlencode, ApiError};
 use crate::http::i18n::{keys, Lang, Tr};
 use crate::http::page::{Notice, Shell};
@@ -69,14 +71,23 @@ pub(super) async fn org_choices(state: &AppState, user: &CurrentUser, action: Ac
 }
 
 /// The organisation a page is asked about (`?org=`), else the caller's first
-/// with station records; the caller's right to it is checked by the service.
-pub(super) fn asked_org(user: &CurrentUser, asked: Option<&str>) -> Result<OrgId, ApiError> {
-    let Some(first_root) = user.caller.scope_roots(Action::ViewStationRecords).first().map(|g| g.org_id) else {
-        return Err(ApiError::forbidden());
-    };
-    match asked.map(str::trim).filter(|o| !o.is_empty()) {
-        Some(text) => text.parse().map_err(|_| ApiError::not_found("org_not_found")),
-        None => Ok(first_root),
+/// with station records; the caller's right to it is checked by the page or
+/// the service. Taken after the page's own query, whose errors come first.
+pub(super) struct AskedOrg(pub OrgId);
+
+impl FromRequestParts<AppState> for AskedOrg {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        let Some(first_root) = user.caller.scope_roots(Action::ViewStationRecords).first().map(|g| g.org_id) else {
+            return Err(ApiError::forbidden());
+        };
+        let asked = parts.uri.query().and_then(|query| form_field(query.as_bytes(), "org"));
+        match asked.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+            Some(text) => text.parse().map(AskedOrg).map_err(|_| ApiError::not_found("org_not_found")),
+            None => Ok(AskedOrg(first_root)),
+        }
     }
 }
 

@@ -12,13 +12,12 @@ use crate::http::i18n::Tr;
 use crate::http::page::{ConsoleContext, render, Shell};
 use crate::stations::coverage::{coverage_of, gaps_geojson, CoverageRequest, GapView};
 
-use super::context::{asked_org, org_choices, shell, Choice, Outcome};
+use super::context::{org_choices, shell, AskedOrg, Choice, Outcome};
 
 // ---- coverage ----
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct CoverageQuery {
-    org: Option<String>,
     days: Option<String>,
 }
 
@@ -59,9 +58,9 @@ const GAP_ROWS: usize = 50;
 pub(super) async fn coverage_page(
     ConsoleContext { state, lang, csrf, user }: ConsoleContext,
     ApiQuery(query): ApiQuery<CoverageQuery>,
+    AskedOrg(org_id): AskedOrg,
 ) -> Result<Response, ApiError> {
     let tr = Tr(lang);
-    let org_id = asked_org(&user, query.org.as_deref())?;
     let days = match query.days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(text) => Some(text.parse::<i64>().map_err(|_| ApiError::from(waystation_domain::Invalid::field("days", "invalid_value")))?),
         None => None,

@@ -13,13 +13,12 @@ use crate::http::extract::ApiQuery;
 use crate::http::i18n::Tr;
 use crate::http::page::{ConsoleContext, render, Shell};
 
-use super::context::{asked_org, hours_now, kind_label, org_choices, shell, status_label, Choice, Outcome};
+use super::context::{hours_now, kind_label, org_choices, shell, status_label, AskedOrg, Choice, Outcome};
 
 // ---- the list ----
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct ListQuery {
-    org: Option<String>,
     status: Option<String>,
     kind: Option<String>,
     q: Option<String>,
@@ -58,9 +57,9 @@ const LIST_PAGE: u32 = 50;
 pub(super) async fn list_page(
     ConsoleContext { state, lang, csrf, user }: ConsoleContext,
     ApiQuery(query): ApiQuery<ListQuery>,
+    AskedOrg(org_id): AskedOrg,
 ) -> Result<Response, ApiError> {
     let tr = Tr(lang);
-    let org_id = asked_org(&user, query.org.as_deref())?;
     let org = state.store.get_org(org_id).await?;
     user.require(Action::ViewStationRecords, &org.path)?;
     let mut errors = crate::stations::FieldErrors::default();
