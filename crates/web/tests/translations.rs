@@ -1,5 +1,7 @@
 //! Every text key the code or the templates use exists in both languages, and
-//! every error code the code can produce has a message in both.
+//! every error code the code can produce has a message in both. (That both
+//! languages hold the same keys, and that no key is defined in two locale
+//! files, is checked beside the loader in `src/http/i18n.rs`.)
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -83,4 +85,17 @@ fn every_role_and_organisation_kind_has_a_name() {
         needed.insert(format!("kind.{}", kind.as_str()));
     }
     assert_present(&needed);
+}
+
+#[test]
+fn each_language_has_the_same_locale_files() {
+    let files = |lang: &str| -> BTreeSet<String> {
+        std::fs::read_dir(crate_dir("web").join("locales").join(lang))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let zh = files("zh-CN");
+    assert!(zh.contains("kit.toml") && zh.contains("stations.toml"), "{zh:?}");
+    assert_eq!(zh, files("en"));
 }

@@ -16,12 +16,15 @@ use waystation_domain::stations::{AmenitySet, StationKind, StationStatus};
 use waystation_domain::Invalid;
 use waystation_storage::{Station, StationListFilter};
 
+use super::coverage;
 use super::search::StationSummary;
+use super::search;
 use super::{china_rfc3339, change_status, create, now_in_china, parse_time, update, FieldErrors, StationForm};
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::session::{CurrentUser, MaybeUser};
-use crate::AppState;
+use crate::foundation::calendar;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::session::{CurrentUser, MaybeUser};
+use crate::http::state::AppState;
 
 /// A point in the datum the caller asked for.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -232,7 +235,7 @@ fn time_of(errors: &mut FieldErrors, open_at: Option<&str>) -> NaiveDateTime {
 /// station's prepared summary (see `StationSummary`); only the datum's
 /// location, the open state and the distance are formatted per request.
 async fn hits_view(state: &AppState, hits: Vec<Hit>, datum: Datum, at: NaiveDateTime) -> Result<Response, ApiError> {
-    let summaries = state.stations.summaries(&state.store, hits.iter().map(|h| h.id)).await?;
+    let summaries = search::of(&state).summaries(&state.store, hits.iter().map(|h| h.id)).await?;
     let body = search_answer(&hits, &summaries, datum, at);
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
@@ -294,8 +297,8 @@ pub async fn api_nearest(State(state): State<AppState>, ApiQuery(q): ApiQuery<Ne
     let filter = filter_of(&state, &mut errors, q.amenity.as_deref(), q.kind.as_deref(), q.org, q.open).await?;
     errors.into_result()?;
     let query = NearestQuery { origin: origin.expect("checked"), limit, radius_m: q.radius, at, filter };
-    state.demand.record_search(query.origin);
-    let hits = state.stations.read().nearest(&query, state.calendar());
+    coverage::demand(&state).record_search(query.origin);
+    let hits = search::of(&state).read().nearest(&query, calendar::current(&state));
     hits_view(&state, hits, datum, at).await
 }
 
@@ -336,7 +339,7 @@ pub async fn api_box(State(state): State<AppState>, ApiQuery(q): ApiQuery<BoxQue
     errors.into_result()?;
     let (sw, ne) = (south_west.expect("checked"), north_east.expect("checked"));
     let area = GeoBox { south: sw.lat(), west: sw.lng(), north: ne.lat(), east: ne.lng() };
-    let hits = state.stations.read().within_box(area, &filter, at, limit, state.calendar());
+    let hits = search::of(&state).read().within_box(area, &filter, at, limit, calendar::current(&state));
     hits_view(&state, hits, datum, at).await
 }
 
@@ -379,13 +382,13 @@ pub async fn api_list(State(state): State<AppState>, MaybeUser(user): MaybeUser,
     let filter = StationListFilter { within: q.org, status, kind, text: q.q.clone() };
     let page = state.store.list_stations(&filter, page.expect("checked")).await?;
     let at = now_in_china();
-    let index = state.stations.read();
+    let index = search::of(&state).read();
     let items = page
         .items
         .iter()
         .filter(|s| s.status.is_listed() || status.is_some())
         .map(|s| {
-            let hours = index.state_of(s.id, at, state.calendar()).unwrap_or(HoursState { open: false, next_change: None });
+            let hours = index.state_of(s.id, at, calendar::current(&state)).unwrap_or(HoursState { open: false, next_change: None });
             StationView::of(s, hours, datum, false)
         })
         .collect();
@@ -426,7 +429,7 @@ pub fn station_state(state: &AppState, station: &Station, at: NaiveDateTime) -> 
     if !station.status.is_serving() {
         return HoursState { open: false, next_change: None };
     }
-    station.hours.state_at(at, state.calendar(), station.follows_working_calendar)
+    station.hours.state_at(at, calendar::current(&state), station.follows_working_calendar)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

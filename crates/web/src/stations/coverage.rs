@@ -20,11 +20,18 @@ use waystation_domain::stations::search::{Filter, NearestQuery};
 use waystation_domain::Invalid;
 use waystation_storage::{Store, StoreError};
 
+use super::search;
 use super::{now_in_china, FieldErrors};
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::ApiQuery;
-use crate::session::CurrentUser;
-use crate::AppState;
+use crate::foundation::calendar;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::ApiQuery;
+use crate::http::session::CurrentUser;
+use crate::http::state::AppState;
+
+/// This server's demand counters, from the state.
+pub fn demand(state: &AppState) -> &Arc<DemandLog> {
+    state.part::<Arc<DemandLog>>()
+}
 
 /// Searches counted since the last flush, per cell.
 #[derive(Default)]
@@ -150,8 +157,8 @@ pub async fn coverage_of(state: &AppState, user: &CurrentUser, org: OrgId, reque
     let CoverageRequest { days, limit, .. } = request;
 
     // Make this server's latest counts part of the answer.
-    state.demand.flush(&state.store).await?;
-    let Some(bounds) = state.stations.read().bounds_within(&org.path) else {
+    demand(&state).flush(&state.store).await?;
+    let Some(bounds) = search::of(&state).read().bounds_within(&org.path) else {
         return Ok((Coverage { days, cells: 0, demand: 0, served_share: 1.0, worst: Vec::new() }, Vec::new()));
     };
     let margin = 0.2;
@@ -164,7 +171,7 @@ pub async fn coverage_of(state: &AppState, user: &CurrentUser, org: OrgId, reque
         .await?;
     let at = now_in_china();
     let gaps: Vec<Gap> = {
-        let index = state.stations.read();
+        let index = search::of(&state).read();
         cells
             .iter()
             .map(|(cell, demand)| {
@@ -175,7 +182,7 @@ pub async fn coverage_of(state: &AppState, user: &CurrentUser, org: OrgId, reque
                     at,
                     filter: Filter { serving_only: true, ..Filter::default() },
                 };
-                let nearest_m = index.nearest(&query, state.calendar()).first().map(|hit| hit.distance_m);
+                let nearest_m = index.nearest(&query, calendar::current(&state)).first().map(|hit| hit.distance_m);
                 Gap { cell: *cell, demand: *demand, nearest_m }
             })
             .collect()

@@ -27,12 +27,12 @@ use waystation_storage::{CounterScope, Org, StationCounters};
 
 use super::using::visible_station;
 use super::{now_in_china, FieldErrors};
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiPath, ApiQuery};
-use crate::i18n::Lang;
-use crate::pages::{render, Shell};
-use crate::session::{CsrfToken, CurrentUser, MaybeUser};
-use crate::AppState;
+use crate::foundation::calendar;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{ApiPath, ApiQuery};
+use crate::http::page::{ConsoleContext, render, Shell};
+use crate::http::session::{CurrentUser, MaybeUser};
+use crate::http::state::AppState;
 
 // ---- the answers ----
 
@@ -212,7 +212,7 @@ fn pooled<'a>(rows: impl IntoIterator<Item = &'a StationCounters>, days: i64) ->
 pub async fn station_indices(state: &AppState, user: Option<&CurrentUser>, id: i64, days: Option<i64>) -> Result<StationIndices, ApiError> {
     let window = window_of(days)?;
     let station = visible_station(state, id, user).await?;
-    let grace = window.grace_from(state.calendar());
+    let grace = window.grace_from(calendar::current(&state));
     let rows = state.store.station_counters(&CounterScope::Station(id), window.first(), window.last(), grace).await?;
     let (_, computed) = pooled(&rows, window.days());
     let daily = state
@@ -264,7 +264,7 @@ pub async fn org_station_indices(state: &AppState, user: &CurrentUser, org_id: O
     errors.into_result()?;
     let (window, page) = (window.expect("checked"), page.expect("checked"));
 
-    let grace = window.grace_from(state.calendar());
+    let grace = window.grace_from(calendar::current(&state));
     let rows: Vec<StationCounters> = state
         .store
         .station_counters(&CounterScope::Subtree(org.path.clone()), window.first(), window.last(), grace)
@@ -290,7 +290,7 @@ pub async fn org_station_indices(state: &AppState, user: &CurrentUser, org_id: O
             None => own.push(row),
         }
     }
-    let children = crate::organisations::whole_subtree(state, org.id, true, usize::MAX).await?;
+    let children = crate::foundation::organisations::whole_subtree(state, org.id, true, usize::MAX).await?;
     let children: Vec<OrgAggregate> = children
         .iter()
         .filter(|c| c.parent_id == Some(org.id))
@@ -367,7 +367,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(askama::Template)]
-#[template(path = "console_indices.html")]
+#[template(path = "stations/console_indices.html")]
 struct IndicesPage {
     shell: Shell,
     org: Org,
@@ -399,10 +399,7 @@ impl IndicesPage {
 }
 
 async fn console_indices(
-    State(state): State<AppState>,
-    lang: Lang,
-    csrf: CsrfToken,
-    user: CurrentUser,
+    ConsoleContext { state, lang, csrf, user }: ConsoleContext,
     ApiPath(id): ApiPath<OrgId>,
     ApiQuery(params): ApiQuery<OrgIndicesParams>,
 ) -> Result<Response, ApiError> {

@@ -1,5 +1,16 @@
 //! Stations: finding the nearest open one, the station record, and its
 //! management by station managers and organisation admins.
+//!
+//! Here live the items every station module shares: the station form and its
+//! validation, China-time helpers, and the services that write a station
+//! (`create`, `update`, `change_status`), which the API, the console and the
+//! import all call. [`plug`] is what the crate root plugs in: routes, API,
+//! upload limits, console entry, state parts, background tasks.
+//!
+//! **Architecture invariant:** this file names no station module except the
+//! index it updates ([`search`]), since they all use its items; the kit
+//! (`crate::http`) names no station module at all. Stations use the
+//! foundation (people, organisations, the calendar), never the reverse.
 
 pub mod api;
 pub mod console;
@@ -7,6 +18,7 @@ pub mod coverage;
 pub mod indices;
 pub mod pages;
 pub mod photos;
+pub mod plug;
 pub mod qr_print;
 pub mod search;
 pub mod transfer;
@@ -27,9 +39,9 @@ use waystation_domain::stations::{Amenities, SixHaves, StationDraft, StationKind
 use waystation_domain::Invalid;
 use waystation_storage::Station;
 
-use crate::error::ApiError;
-use crate::session::CurrentUser;
-use crate::AppState;
+use crate::http::error::ApiError;
+use crate::http::session::CurrentUser;
+use crate::http::state::AppState;
 
 /// China Standard Time: every station keeps its hours in it.
 pub fn china_time() -> FixedOffset {
@@ -228,7 +240,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, form: &StationForm, st
         return Err(Invalid::field("status", "status_transition_not_allowed").into());
     }
     let station = state.store.create_station(Some(user.user.id), input, status, "created").await?;
-    state.stations.apply(&station);
+    search::of(&state).apply(&station);
     Ok(station)
 }
 
@@ -246,7 +258,7 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: i64, form: &Statio
     }
     let input = form.validate()?;
     let station = state.store.update_station(Some(user.user.id), id, input).await?;
-    state.stations.apply(&station);
+    search::of(&state).apply(&station);
     Ok(station)
 }
 
@@ -258,6 +270,6 @@ pub async fn change_status(state: &AppState, user: &CurrentUser, id: i64, to: &s
     user.require(action, &before.org_path)?;
     let change = StatusChange::new(before.status, to, reason)?;
     let station = state.store.change_station_status(Some(user.user.id), id, change).await?;
-    state.stations.apply(&station);
+    search::of(&state).apply(&station);
     Ok(station)
 }

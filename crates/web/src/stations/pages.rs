@@ -25,15 +25,19 @@ use waystation_domain::stations::search::{Filter, NearestQuery};
 use waystation_domain::stations::{Amenity, AmenitySet, SixHaves, StationKind, StationStatus};
 
 use super::api::{station_state, StationView};
+use super::coverage;
 use super::now_in_china;
-use crate::assets::asset_url;
-use crate::error::{form_urlencode, ApiError};
-use crate::extract::{ApiPath, ApiQuery};
-use crate::i18n::{Lang, Tr};
+use super::search;
 use super::using_pages::{station_use, StationUse, UseQuery};
-use crate::pages::{render, Flash, Notice, Shell};
-use crate::session::{CsrfToken, CurrentUser, MaybeUser};
-use crate::AppState;
+use crate::foundation::calendar;
+use crate::http::assets::asset_url;
+use crate::http::csrf::CsrfToken;
+use crate::http::error::{form_urlencode, ApiError};
+use crate::http::extract::{ApiPath, ApiQuery};
+use crate::http::i18n::{Lang, Tr};
+use crate::http::page::{render, Flash, Notice, Shell};
+use crate::http::session::{CurrentUser, MaybeUser};
+use crate::http::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/stations", get(map_page)).route("/stations/{id}", get(station_page))
@@ -254,7 +258,7 @@ pub struct SixHave {
 }
 
 #[derive(Template)]
-#[template(path = "stations_map.html")]
+#[template(path = "stations/stations_map.html")]
 struct MapPage {
     shell: Shell,
     map_css: String,
@@ -275,7 +279,7 @@ struct MapPage {
 /// What `map.js` needs to start, as the page's `data-config`.
 #[derive(Serialize)]
 struct MapConfig<'a> {
-    tiles: &'a crate::TileConfig,
+    tiles: &'a crate::http::state::TileConfig,
     /// The location in WGS-84 (the URL's), and in the tiles' datum (for the API and the map).
     origin: Option<[f64; 2]>,
     origin_map: Option<[f64; 2]>,
@@ -347,9 +351,9 @@ async fn map_page(
             at,
             filter: Filter { amenities, kinds: Vec::new(), within: None, open_only: open, serving_only: false },
         };
-        state.demand.record_search(origin);
-        let hits = state.stations.read().nearest(&query, state.calendar());
-        let summaries = state.stations.summaries(&state.store, hits.iter().map(|h| h.id)).await?;
+        coverage::demand(&state).record_search(origin);
+        let hits = search::of(&state).read().nearest(&query, calendar::current(&state));
+        let summaries = search::of(&state).summaries(&state.store, hits.iter().map(|h| h.id)).await?;
         for (hit, station) in hits.into_iter().zip(summaries) {
             let map_point = station.location.from_wgs84(datum);
             items.push(ListItem {
@@ -476,7 +480,7 @@ fn words(tr: Tr) -> BTreeMap<String, &'static str> {
 // ---- the station page ----
 
 #[derive(Template)]
-#[template(path = "station.html")]
+#[template(path = "stations/station.html")]
 struct StationPage {
     shell: Shell,
     map_css: String,
@@ -504,7 +508,7 @@ struct StationPage {
 
 #[derive(Serialize)]
 struct StationMapConfig<'a> {
-    tiles: &'a crate::TileConfig,
+    tiles: &'a crate::http::state::TileConfig,
     point: [f64; 2],
     name: &'a str,
     open: bool,
@@ -635,7 +639,7 @@ mod tests {
         needed.extend(six_items(&SixHaves::default()).iter().map(|(key, _)| format!("station.six.{key}")));
         needed.extend(["station.count", "station.six_met", "station.tiles_failed"].map(str::to_owned));
         for lang in Lang::ALL {
-            let have = crate::i18n::keys(lang);
+            let have = crate::http::i18n::keys(lang);
             let missing: Vec<_> = needed.iter().filter(|k| !have.contains(&k.as_str())).collect();
             assert!(missing.is_empty(), "missing in {}: {missing:?}", lang.code());
         }

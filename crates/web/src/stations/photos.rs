@@ -24,11 +24,11 @@ use waystation_domain::Invalid;
 use waystation_storage::{Station, StationPhoto};
 
 use super::using::visible_station;
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use super::console::refuse_or_back;
-use crate::session::{CurrentUser, MaybeUser};
-use crate::AppState;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::page::refuse_or_back;
+use crate::http::session::{CurrentUser, MaybeUser};
+use crate::http::state::AppState;
 
 /// A request body may hold one photo of at most 2 MiB, and a multipart form's
 /// other fields around it.

@@ -32,11 +32,11 @@ use waystation_storage::{Station, StationListFilter};
 
 use super::transfer::first_stations;
 use super::using::{public_origin, visible_station, visit_url};
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiPath, ApiQuery};
-use crate::i18n::{t, Lang};
-use crate::session::{CurrentUser, MaybeUser};
-use crate::AppState;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{ApiPath, ApiQuery};
+use crate::http::i18n::{t, Lang};
+use crate::http::session::{CurrentUser, MaybeUser};
+use crate::http::state::AppState;
 
 /// Edge lengths a PNG may be asked for, in pixels.
 pub const PNG_SIZES: RangeInclusive<u32> = 128..=2048;

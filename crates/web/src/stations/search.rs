@@ -7,13 +7,16 @@
 //! second, and a writer sees its own change immediately.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use waystation_domain::stations::geo::LatLng;
 use waystation_domain::stations::search::{IndexedStation, StationIndex};
 use waystation_domain::stations::{Amenities, StationKind, StationStatus};
 use waystation_storage::{Station, Store, StoreError};
+
+use crate::foundation::calendar::CalendarCell;
+use crate::http::state::AppState;
 
 const BATCH: i64 = 5_000;
 
@@ -23,6 +26,15 @@ pub struct StationSearch {
     /// map list shows, so that answering a search needs no database round trip.
     summaries: RwLock<HashMap<i64, Arc<StationSummary>>>,
     applied_seq: AtomicI64,
+    /// The working calendar the open states are drawn from, and the change of
+    /// it the cached states follow.
+    calendar: Arc<CalendarCell>,
+    calendar_seen: AtomicU64,
+}
+
+/// This server's station index, from the state.
+pub fn of(state: &AppState) -> &Arc<StationSearch> {
+    state.part::<Arc<StationSearch>>()
 }
 
 /// What a search hit shows of a station (the slim part of the record), with
@@ -104,7 +116,7 @@ pub fn indexed(station: &Station) -> IndexedStation {
 
 impl StationSearch {
     /// Builds the index from every station in the store.
-    pub async fn load(store: &Arc<dyn Store>) -> Result<Self, StoreError> {
+    pub async fn load(store: &Arc<dyn Store>, calendar: Arc<CalendarCell>) -> Result<Self, StoreError> {
         let mut all = Vec::new();
         let mut summaries = HashMap::new();
         let mut seq = 0;
@@ -119,12 +131,20 @@ impl StationSearch {
             index: RwLock::new(StationIndex::build(all)),
             summaries: RwLock::new(summaries),
             applied_seq: AtomicI64::new(seq),
+            calendar_seen: AtomicU64::new(calendar.generation()),
+            calendar,
         })
     }
 
     /// Reads the index (searches hold this briefly).
+    /// Open states cached under an older working calendar are dropped first.
     pub fn read(&self) -> std::sync::RwLockReadGuard<'_, StationIndex> {
-        self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        let index = self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let generation = self.calendar.generation();
+        if self.calendar_seen.swap(generation, Ordering::AcqRel) != generation {
+            index.forget_states();
+        }
+        index
     }
 
     /// The last station change this server has applied.

@@ -24,12 +24,13 @@ use waystation_domain::stations::{StationCode, StationStatus};
 use waystation_storage::{ImportRow, Org, Station, StationListFilter, Store};
 
 use super::search::StationSearch;
+use super::search;
 use super::{FieldErrors, PointInput, StationForm};
-use crate::error::{message, ApiError, ErrorBody};
-use crate::extract::ApiQuery;
-use crate::i18n::Lang;
-use crate::session::CurrentUser;
-use crate::AppState;
+use crate::http::error::{message, ApiError, ErrorBody};
+use crate::http::extract::ApiQuery;
+use crate::http::i18n::Lang;
+use crate::http::session::CurrentUser;
+use crate::http::state::AppState;
 
 /// The largest file an import accepts.
 pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
@@ -388,7 +389,7 @@ pub async fn api_import(
     }
     // A row outside the caller's subtree makes the whole file refused (403), with every such row listed.
     let options = ImportOptions { skip_invalid: params.skip_invalid.unwrap_or(false), dry_run: params.dry_run.unwrap_or(false) };
-    let report = import(&state.store, Some(&state.stations), Some(&user), &body, params.format, options, lang, &mut |_, _| {}).await?;
+    let report = import(&state.store, Some(search::of(&state)), Some(&user), &body, params.format, options, lang, &mut |_, _| {}).await?;
     let status = if report.problems.iter().any(|p| p.code == "forbidden") {
         StatusCode::FORBIDDEN
     } else if report.problems.is_empty() || report.written {
@@ -430,7 +431,7 @@ pub async fn api_export(State(state): State<AppState>, ApiQuery(params): ApiQuer
 /// The open feed of every station on the map, for other map apps and the public.
 /// Cached for five minutes; `ETag` changes whenever a station does.
 pub async fn feed(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let etag = format!("\"stations-{}\"", state.stations.applied_seq());
+    let etag = format!("\"stations-{}\"", search::of(&state).applied_seq());
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }

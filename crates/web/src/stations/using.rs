@@ -28,11 +28,11 @@ use waystation_domain::Invalid;
 use waystation_storage::{Feedback, NewReservation, Reservation, Resource, Review, Station};
 
 use super::{china_rfc3339, now_in_china, parse_time, FieldErrors};
-use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::i18n::{Lang, Tr};
-use crate::session::{CurrentUser, MaybeUser};
-use crate::AppState;
+use crate::http::error::{ApiError, ErrorBody};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::i18n::{Lang, Tr};
+use crate::http::session::{CurrentUser, MaybeUser};
+use crate::http::state::AppState;
 
 /// The station, if the caller may see it: listed ones for everyone, planned
 /// and retired ones for staff of its organisation (the station API's rule).
@@ -436,7 +436,7 @@ pub async fn api_visit(State(state): State<AppState>, user: CurrentUser, ApiPath
 
 /// One person may send only so many bookings, reviews or feedback an hour.
 async fn per_person_limit(state: &AppState, user: &CurrentUser, rule: waystation_domain::rate_limit::RateRule) -> Result<(), ApiError> {
-    crate::sign_in::enforce_rate_limits(state, &[(rule, &format!("user:{}", user.user.id))]).await
+    crate::foundation::sign_in::enforce_rate_limits(state, &[(rule, &format!("user:{}", user.user.id))]).await
 }
 
 /// Records a check-in by the code read from the station's QR; whether it counted.
@@ -740,15 +740,14 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/stations/{id}/poster", get(poster_page))
         .route("/stations/{id}/visit", get(visit_page).post(visit_submit))
-        .merge(super::using_pages::router())
 }
 
 // ---- the page a scanned QR code opens ----
 
 #[derive(Template)]
-#[template(path = "station_visit.html")]
+#[template(path = "stations/station_visit.html")]
 struct VisitPage {
-    shell: crate::pages::Shell,
+    shell: crate::http::page::Shell,
     id: i64,
     name: String,
     code: String,
@@ -767,14 +766,14 @@ struct VisitQuery {
 async fn visit_page(
     State(state): State<AppState>,
     lang: Lang,
-    csrf: crate::session::CsrfToken,
+    csrf: crate::http::csrf::CsrfToken,
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
-    crate::extract::ApiQuery(q): crate::extract::ApiQuery<VisitQuery>,
+    crate::http::extract::ApiQuery(q): crate::http::extract::ApiQuery<VisitQuery>,
 ) -> Result<Response, ApiError> {
     let station = listed_station(&state, id).await?;
-    let shell = crate::pages::Shell::new(lang, &csrf, &format!("/stations/{id}/visit?c={}", q.c), Some(&user));
-    Ok(crate::pages::render(VisitPage { shell, id, name: station.name.clone(), code: q.c, outcome: None }))
+    let shell = crate::http::page::Shell::new(lang, &csrf, &format!("/stations/{id}/visit?c={}", q.c), Some(&user));
+    Ok(crate::http::page::render(VisitPage { shell, id, name: station.name.clone(), code: q.c, outcome: None }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -786,19 +785,19 @@ struct VisitSubmit {
 async fn visit_submit(
     State(state): State<AppState>,
     lang: Lang,
-    csrf: crate::session::CsrfToken,
+    csrf: crate::http::csrf::CsrfToken,
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
-    crate::extract::ApiForm(form): crate::extract::ApiForm<VisitSubmit>,
+    crate::http::extract::ApiForm(form): crate::http::extract::ApiForm<VisitSubmit>,
 ) -> Result<Response, ApiError> {
     let counted = check_in(&state, &user, id, &form.c).await?;
     let station = listed_station(&state, id).await?;
-    let shell = crate::pages::Shell::new(lang, &csrf, &format!("/stations/{id}"), Some(&user));
-    Ok(crate::pages::render(VisitPage { shell, id, name: station.name.clone(), code: form.c, outcome: Some(counted) }))
+    let shell = crate::http::page::Shell::new(lang, &csrf, &format!("/stations/{id}"), Some(&user));
+    Ok(crate::http::page::render(VisitPage { shell, id, name: station.name.clone(), code: form.c, outcome: Some(counted) }))
 }
 
 #[derive(Template)]
-#[template(path = "station_poster.html")]
+#[template(path = "stations/station_poster.html")]
 struct PosterPage {
     lang: &'static str,
     tr: Tr,

@@ -22,13 +22,15 @@ use waystation_domain::Invalid;
 use waystation_storage::{Feedback, Reservation, Resource, Review, Station};
 
 use super::now_in_china;
+use super::search;
 use super::using::{self, ReservationForm, ResourceForm, ReviewForm};
-use crate::error::{form_urlencode, ApiError};
-use crate::extract::{ApiForm, ApiPath};
-use crate::i18n::{Lang, Tr};
-use crate::pages::{back, render, Flash, Shell};
-use crate::session::{CsrfToken, CurrentUser};
-use crate::AppState;
+use crate::http::csrf::CsrfToken;
+use crate::http::error::{form_urlencode, ApiError};
+use crate::http::extract::{ApiForm, ApiPath};
+use crate::http::i18n::{Lang, Tr};
+use crate::http::page::{back, render, Flash, Shell};
+use crate::http::session::CurrentUser;
+use crate::http::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -88,7 +90,7 @@ fn person(name: Option<&waystation_domain::people::PersonName>, phone: &waystati
 
 /// A station's name, from this server's copy of every station, else the database.
 async fn station_name(state: &AppState, id: i64) -> Result<String, ApiError> {
-    match state.stations.summary(id) {
+    match search::of(&state).summary(id) {
         Some(station) => Ok(station.name.clone()),
         None => Ok(state.store.get_station(id).await?.name),
     }
@@ -378,7 +380,7 @@ fn booking_row(tr: Tr, r: Reservation, station: String, can_cancel: bool) -> Boo
 }
 
 #[derive(Template)]
-#[template(path = "account_reservations.html")]
+#[template(path = "stations/account_reservations.html")]
 struct MyReservationsPage {
     shell: Shell,
     rows: Vec<BookingRow>,
@@ -440,7 +442,7 @@ pub struct MyFeedbackRow {
 }
 
 #[derive(Template)]
-#[template(path = "account_feedback.html")]
+#[template(path = "stations/account_feedback.html")]
 struct MyFeedbackPage {
     shell: Shell,
     rows: Vec<MyFeedbackRow>,
@@ -527,7 +529,7 @@ pub struct DeskFeedback {
 }
 
 #[derive(Template)]
-#[template(path = "station_desk.html")]
+#[template(path = "stations/station_desk.html")]
 struct DeskPage {
     shell: Shell,
     station_id: i64,
@@ -770,7 +772,7 @@ mod tests {
             needed.push(format!("done.station_use.{done}"));
         }
         for lang in Lang::ALL {
-            let have = crate::i18n::keys(lang);
+            let have = crate::http::i18n::keys(lang);
             let missing: Vec<_> = needed.iter().filter(|k| !have.contains(&k.as_str())).collect();
             assert!(missing.is_empty(), "missing in {}: {missing:?}", lang.code());
         }

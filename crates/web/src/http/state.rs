@@ -1,0 +1,92 @@
+//! What every handler can reach: the store, the configuration, the metrics,
+//! what the crate root handed in for the kit (upload limits, console entries),
+//! and each capability's own parts in a typed map. The kit cannot name a
+//! capability's types, so a capability stores its parts with
+//! [`Parts::insert`] when the state is built and reads them back with
+//! [`AppState::part`] behind an accessor of its own (one `TypeId` lookup, no
+//! lock).
+
+use std::any::type_name;
+use std::sync::Arc;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use waystation_storage::Store;
+
+use crate::http::body_limit::UploadLimit;
+use crate::http::nav::ConsoleEntry;
+
+/// How the web layer behaves; the CLI fills it from flags, environment and file.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (on whenever the server is reached over HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// The map tiles the station map draws on.
+    pub tiles: TileConfig,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { secure_cookies: true, trust_forwarded_for: false, tiles: TileConfig::default() }
+    }
+}
+
+/// A raster tile server: its URL template and the datum its maps are drawn in.
+/// OpenStreetMap and Tianditu are WGS-84; AMap tiles are GCJ-02, and markers
+/// must then be shifted to GCJ-02 to land on the right street.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TileConfig {
+    /// e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`
+    pub url: String,
+    pub datum: waystation_domain::stations::geo::Datum,
+    /// Shown in the map's corner, as the tile licence requires.
+    pub attribution: String,
+}
+
+impl Default for TileConfig {
+    fn default() -> Self {
+        Self {
+            url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
+            datum: waystation_domain::stations::geo::Datum::Wgs84,
+            attribution: "© OpenStreetMap contributors".to_owned(),
+        }
+    }
+}
+
+/// Each capability's parts of the state, by type (a capability's search
+/// index, its counters, the code sender…); filled once, before serving.
+pub type Parts = axum::http::Extensions;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<WebConfig>,
+    pub metrics: PrometheusHandle,
+    /// The routes that take larger bodies than a form, from every capability.
+    pub upload_limits: &'static [&'static [UploadLimit]],
+    /// The console's entries, from every capability.
+    pub console: &'static [&'static ConsoleEntry],
+    parts: Arc<Parts>,
+}
+
+impl AppState {
+    /// The state from its pieces; the crate root gathers them from the capabilities.
+    pub fn assemble(
+        store: Arc<dyn Store>,
+        config: WebConfig,
+        metrics: PrometheusHandle,
+        parts: Parts,
+        upload_limits: &'static [&'static [UploadLimit]],
+        console: &'static [&'static ConsoleEntry],
+    ) -> Self {
+        Self { store, config: Arc::new(config), metrics, upload_limits, console, parts: Arc::new(parts) }
+    }
+
+    /// A capability's part. Every part is installed before the state is
+    /// built, so a missing one is a bug in the crate root's assembly.
+    pub fn part<T: Send + Sync + 'static>(&self) -> &T {
+        self.parts.get::<T>().unwrap_or_else(|| panic!("the state holds no {}", type_name::<T>()))
+    }
+}
