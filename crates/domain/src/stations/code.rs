@@ -2,7 +2,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::organisations::DivisionCode;
+use crate::foundation::organisations::DivisionCode;
 use crate::Invalid;
 
 /// A station's national code: the six-digit division code of the area that

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 use opening_hours::RuleKind;
 
-use crate::calendar::HolidayCalendar;
+use crate::kit::calendar::HolidayCalendar;
 use crate::Invalid;
 
 /// How far ahead [`OpeningHours::state_at`] looks for the next change.

@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, Utc};
 use serde::Serialize;
 
 use super::reservation::ReservationStatus;
-use crate::calendar::HolidayCalendar;
+use crate::kit::calendar::HolidayCalendar;
 use crate::Invalid;
 
 /// Names the formulas below; part of every answer.

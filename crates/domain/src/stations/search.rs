@@ -17,8 +17,8 @@ use rstar::{RTree, AABB};
 use super::geo::{chord_for_distance, distance_for_chord, LatLng};
 use super::hours::{HoursState, OpeningHours};
 use super::{Amenity, AmenitySet, StationKind, StationStatus};
-use crate::calendar::HolidayCalendar;
-use crate::organisations::OrgPath;
+use crate::kit::calendar::HolidayCalendar;
+use crate::foundation::organisations::OrgPath;
 
 /// What the index needs to know about a station.
 #[derive(Debug, Clone)]

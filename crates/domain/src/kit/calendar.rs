@@ -126,7 +126,7 @@ pub struct HolidayCalendar {
 }
 
 static OFFICIAL: LazyLock<HolidayCalendar> = LazyLock::new(|| {
-    HolidayCalendar::from_toml(include_str!("../data/cn-holidays.toml"))
+    HolidayCalendar::from_toml(include_str!("../../data/cn-holidays.toml"))
         .expect("the shipped crates/domain/data/cn-holidays.toml is valid (guarded by a test)")
 });
 

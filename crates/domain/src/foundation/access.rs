@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 
-use crate::organisations::{OrgId, OrgPath};
-use crate::people::{Role, UserId};
+use crate::foundation::organisations::{OrgId, OrgPath};
+use crate::foundation::people::{Role, UserId};
 
 /// A role on an organisation, with the organisation's path so that scope checks
 /// need no lookup.

@@ -5,7 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-use crate::people::PhoneNumber;
+use crate::foundation::people::PhoneNumber;
 use crate::Invalid;
 
 /// How long a code stays valid.

@@ -5,8 +5,8 @@ use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::organisations::OrgId;
-use crate::people::UserId;
+use crate::foundation::organisations::OrgId;
+use crate::foundation::people::UserId;
 
 /// The hash that the first row's `prev_hash` holds.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::OrgId;
+use super::id::OrgId;
 
 /// The materialised path of an organisation: its ancestors' ids and its own, as
 /// `/1/4/9/`. A grant on an organisation covers exactly the organisations whose

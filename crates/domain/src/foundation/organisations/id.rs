@@ -1,0 +1,2 @@
+/// The database identity of an organisation.
+pub type OrgId = i64;

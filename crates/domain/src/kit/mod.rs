@@ -1,0 +1,8 @@
+//! The shared kit: rules every capability uses. It imports no capability and
+//! nothing from `foundation`.
+
+pub mod calendar;
+pub mod idempotency;
+pub mod pagination;
+pub mod rate_limit;
+pub mod violation;
