@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use chrono::{TimeDelta, Utc};
-use waystation_domain::audit::{AuditEntry, ChainVerifier};
-use waystation_domain::organisations::{DivisionCode, OrgKind, OrgName};
-use waystation_domain::pagination::PageRequest;
-use waystation_domain::people::{PhoneNumber, Role};
-use waystation_domain::sign_in::{CodeCheck, OneTimeCode};
+use waystation_domain::foundation::audit::{AuditEntry, ChainVerifier};
+use waystation_domain::foundation::organisations::{DivisionCode, OrgKind, OrgName};
+use waystation_domain::kit::pagination::PageRequest;
+use waystation_domain::foundation::people::{PhoneNumber, Role};
+use waystation_domain::foundation::sign_in::{CodeCheck, OneTimeCode};
 use waystation_storage::test_support::{fresh_database, TestDatabase};
 use waystation_storage::{IdempotencyStart, NewOrg, NewSession, NewUser, SignInMethod, Store, StoreError, StoredResponse};
 

@@ -7,7 +7,7 @@
 //! and the lists below name each capability once. The shared kit is [`http`].
 //!
 //! Handlers are thin: they parse input, call the services of their capability
-//! module (which ask `waystation_domain::access::authorize` and call the
+//! module (which ask `waystation_domain::foundation::access::authorize` and call the
 //! [`Store`]), and shape the output. The pages and the API share the services.
 
 pub mod appeals;

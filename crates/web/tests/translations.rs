@@ -78,10 +78,10 @@ fn every_error_code_has_a_message() {
 #[test]
 fn every_role_and_organisation_kind_has_a_name() {
     let mut needed = BTreeSet::new();
-    for role in waystation_domain::people::Role::ALL {
+    for role in waystation_domain::foundation::people::Role::ALL {
         needed.insert(format!("role.{}", role.as_str()));
     }
-    for kind in waystation_domain::organisations::OrgKind::ALL {
+    for kind in waystation_domain::foundation::organisations::OrgKind::ALL {
         needed.insert(format!("kind.{}", kind.as_str()));
     }
     assert_present(&needed);

@@ -7,8 +7,8 @@ use super::amenity::Amenities;
 use super::geo::LatLng;
 use super::hours::OpeningHours;
 use super::kind::{SixHaves, StationKind};
-use crate::organisations::OrgId;
-use crate::people::PhoneNumber;
+use crate::foundation::organisations::OrgId;
+use crate::foundation::people::PhoneNumber;
 use crate::Invalid;
 
 /// Everything an editor sets on a station. The texts come from the `check_*`

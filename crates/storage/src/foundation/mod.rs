@@ -10,18 +10,18 @@
 //! **Architecture invariant**: one transaction per operation; every change
 //! appends its audit row in the same transaction; changes to the shape of the
 //! organisation tree are serialised by the backend's tree lock, and placement
-//! rules (`waystation_domain::organisations`) are checked under it.
+//! rules (`waystation_domain::foundation::organisations`) are checked under it.
 
 mod records;
 pub(crate) mod sql;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use waystation_domain::audit::{AuditEntry, AuditRecord};
-use waystation_domain::organisations::{DivisionCode, OrgId, OrgName};
-use waystation_domain::pagination::{Page, PageRequest};
-use waystation_domain::people::{PersonName, PhoneNumber, Role, UserId};
-use waystation_domain::sign_in::CodeCheck;
+use waystation_domain::foundation::audit::{AuditEntry, AuditRecord};
+use waystation_domain::foundation::organisations::{DivisionCode, OrgId, OrgName};
+use waystation_domain::kit::pagination::{Page, PageRequest};
+use waystation_domain::foundation::people::{PersonName, PhoneNumber, Role, UserId};
+use waystation_domain::foundation::sign_in::CodeCheck;
 
 use crate::error::StoreResult;
 
@@ -93,9 +93,9 @@ pub trait FoundationStore: Send + Sync {
 
     // The official calendar.
     /// Years of the holiday calendar added by system admins.
-    async fn holiday_years(&self) -> StoreResult<Vec<waystation_domain::calendar::YearArrangement>>;
+    async fn holiday_years(&self) -> StoreResult<Vec<waystation_domain::kit::calendar::YearArrangement>>;
     /// Adds or replaces one year (validated by the caller against the whole calendar).
-    async fn put_holiday_year(&self, actor: Option<UserId>, year: &waystation_domain::calendar::YearArrangement) -> StoreResult<()>;
+    async fn put_holiday_year(&self, actor: Option<UserId>, year: &waystation_domain::kit::calendar::YearArrangement) -> StoreResult<()>;
 
     // Audit.
     /// Appends a row that accompanies no other change (e.g. a phone number revealed).

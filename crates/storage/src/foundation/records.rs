@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use waystation_domain::access::Grant;
-use waystation_domain::organisations::{DivisionCode, OrgId, OrgKind, OrgName, OrgPath};
-use waystation_domain::people::{PersonName, PhoneNumber, Role, UserId};
+use waystation_domain::foundation::access::Grant;
+use waystation_domain::foundation::organisations::{DivisionCode, OrgId, OrgKind, OrgName, OrgPath};
+use waystation_domain::foundation::people::{PersonName, PhoneNumber, Role, UserId};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Org {

@@ -10,14 +10,14 @@ macro_rules! impl_foundation_sql {
         use async_trait::async_trait;
         use chrono::{DateTime, TimeDelta, Utc};
         use sqlx::{Row as _, Transaction};
-        use waystation_domain::access::Grant;
-        use waystation_domain::audit::{AuditEntry, AuditRecord};
-        use waystation_domain::organisations::{
+        use waystation_domain::foundation::access::Grant;
+        use waystation_domain::foundation::audit::{AuditEntry, AuditRecord};
+        use waystation_domain::foundation::organisations::{
             check_move, check_placement, DivisionCode, OrgId, OrgName, OrgPath, Placement,
         };
-        use waystation_domain::pagination::{Page, PageRequest};
-        use waystation_domain::people::{PersonName, PhoneNumber, Role, UserId};
-        use waystation_domain::sign_in::{check_code, CodeCheck, IssuedCode, CODE_TTL};
+        use waystation_domain::kit::pagination::{Page, PageRequest};
+        use waystation_domain::foundation::people::{PersonName, PhoneNumber, Role, UserId};
+        use waystation_domain::foundation::sign_in::{check_code, CodeCheck, IssuedCode, CODE_TTL};
         use waystation_domain::Invalid;
 
         use super::prelude::{
@@ -755,14 +755,14 @@ macro_rules! impl_foundation_sql {
                 Ok(())
             }
 
-            async fn holiday_years(&self) -> StoreResult<Vec<waystation_domain::calendar::YearArrangement>> {
+            async fn holiday_years(&self) -> StoreResult<Vec<waystation_domain::kit::calendar::YearArrangement>> {
                 let rows: Vec<(String,)> = sqlx::query_as("SELECT arrangement FROM holiday_years ORDER BY year").fetch_all(&self.pool).await?;
                 rows.iter()
                     .map(|(json,)| serde_json::from_str(json).map_err(|_| corrupt("holiday_years.arrangement", "(json)")))
                     .collect()
             }
 
-            async fn put_holiday_year(&self, actor: Option<UserId>, year: &waystation_domain::calendar::YearArrangement) -> StoreResult<()> {
+            async fn put_holiday_year(&self, actor: Option<UserId>, year: &waystation_domain::kit::calendar::YearArrangement) -> StoreResult<()> {
                 let json = serde_json::to_string(year).map_err(|e| StoreError::Corrupt(format!("encoding a holiday year: {e}")))?;
                 let mut tx = self.begin_write().await?;
                 sqlx::query(

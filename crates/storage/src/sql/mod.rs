@@ -63,14 +63,14 @@ impl Keyset {
     }
 
     /// The cursor and limit to bind as `$1` and `$2`.
-    pub(crate) fn bounds(self, page: waystation_domain::pagination::PageRequest) -> (i64, i64) {
+    pub(crate) fn bounds(self, page: waystation_domain::kit::pagination::PageRequest) -> (i64, i64) {
         (self.start(page.after), page.fetch_limit())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use waystation_domain::pagination::PageRequest;
+    use waystation_domain::kit::pagination::PageRequest;
 
     use super::Keyset;
 

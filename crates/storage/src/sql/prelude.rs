@@ -8,10 +8,10 @@ macro_rules! sql_prelude {
     ($DB:ty, audit_head_lock = $audit_head_lock:expr, for_update = $for_update:expr $(,)?) => {
         use chrono::Utc;
         use sqlx::{Row as _, Transaction};
-        use waystation_domain::audit::{next_record, AuditEntry};
-        use waystation_domain::organisations::OrgId;
-        use waystation_domain::pagination::{Page, PageRequest};
-        use waystation_domain::people::UserId;
+        use waystation_domain::foundation::audit::{next_record, AuditEntry};
+        use waystation_domain::foundation::organisations::OrgId;
+        use waystation_domain::kit::pagination::{Page, PageRequest};
+        use waystation_domain::foundation::people::UserId;
 
         use crate::error::{StoreError, StoreResult};
         use crate::sql::Keyset;

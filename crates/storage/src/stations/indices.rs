@@ -4,8 +4,8 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use waystation_domain::organisations::{OrgId, OrgPath};
-use waystation_domain::people::UserId;
+use waystation_domain::foundation::organisations::{OrgId, OrgPath};
+use waystation_domain::foundation::people::UserId;
 use waystation_domain::stations::indices::Counters;
 use waystation_domain::stations::StationStatus;
 

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use waystation_domain::people::UserId;
+use waystation_domain::foundation::people::UserId;
 use waystation_domain::stations::photo::PhotoUpload;
 
 use crate::error::StoreResult;

@@ -4,9 +4,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use waystation_domain::organisations::{OrgId, OrgPath};
-use waystation_domain::pagination::{Page, PageRequest};
-use waystation_domain::people::{PhoneNumber, UserId};
+use waystation_domain::foundation::organisations::{OrgId, OrgPath};
+use waystation_domain::kit::pagination::{Page, PageRequest};
+use waystation_domain::foundation::people::{PhoneNumber, UserId};
 use waystation_domain::stations::coverage::DemandCell;
 use waystation_domain::stations::geo::LatLng;
 use waystation_domain::stations::hours::OpeningHours;

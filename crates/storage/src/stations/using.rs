@@ -3,9 +3,9 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use waystation_domain::organisations::{OrgId, OrgPath};
-use waystation_domain::pagination::{Page, PageRequest};
-use waystation_domain::people::{PersonName, PhoneNumber, UserId};
+use waystation_domain::foundation::organisations::{OrgId, OrgPath};
+use waystation_domain::kit::pagination::{Page, PageRequest};
+use waystation_domain::foundation::people::{PersonName, PhoneNumber, UserId};
 use waystation_domain::stations::reservation::{ReservationChange, ReservationStatus, ResourceInput, Slot};
 use waystation_domain::stations::review::ReviewInput;
 

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use clap::Subcommand;
-use waystation_domain::audit::ChainVerifier;
-use waystation_domain::organisations::{DivisionCode, OrgKind, OrgName};
-use waystation_domain::people::{NewPassword, PersonName, PhoneNumber, Role};
+use waystation_domain::foundation::audit::ChainVerifier;
+use waystation_domain::foundation::organisations::{DivisionCode, OrgKind, OrgName};
+use waystation_domain::foundation::people::{NewPassword, PersonName, PhoneNumber, Role};
 use waystation_storage::{NewOrg, NewUser, Org, Store};
 
 /// The foundation's subcommands, flattened into the binary's command list.
@@ -212,7 +212,7 @@ async fn org_command(store: &Arc<dyn Store>, command: OrgCommand) -> anyhow::Res
         }
         OrgCommand::List { org } => {
             let root = resolve_org(store, &org).await?;
-            let mut request = waystation_domain::pagination::PageRequest::FIRST;
+            let mut request = waystation_domain::kit::pagination::PageRequest::FIRST;
             loop {
                 let page = store.list_subtree(root.id, true, request).await?;
                 for org in &page.items {
@@ -222,7 +222,7 @@ async fn org_command(store: &Arc<dyn Store>, command: OrgCommand) -> anyhow::Res
                     println!("{:>6}  {}{} [{}] {}{}", org.id, "  ".repeat(depth), org.name, org.kind.as_str(), code, state);
                 }
                 match page.next_cursor {
-                    Some(cursor) => request = waystation_domain::pagination::PageRequest::parse(Some(&cursor), None)?,
+                    Some(cursor) => request = waystation_domain::kit::pagination::PageRequest::parse(Some(&cursor), None)?,
                     None => break,
                 }
             }

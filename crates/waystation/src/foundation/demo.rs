@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use waystation_domain::organisations::{DivisionCode, OrgId, OrgKind, OrgName};
-use waystation_domain::people::{NewPassword, PersonName, PhoneNumber, Role};
+use waystation_domain::foundation::organisations::{DivisionCode, OrgId, OrgKind, OrgName};
+use waystation_domain::foundation::people::{NewPassword, PersonName, PhoneNumber, Role};
 use waystation_storage::{NewOrg, NewUser, Store};
 
 /// The password of every demo staff account.

@@ -9,8 +9,8 @@ use crate::common::builders::{OrgTree, StationBuilder};
 use crate::common::{Client, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use waystation_domain::organisations::{OrgId, OrgKind};
-use waystation_domain::people::{Role, UserId};
+use waystation_domain::foundation::organisations::{OrgId, OrgKind};
+use waystation_domain::foundation::people::{Role, UserId};
 
 /// Who calls: nobody, or someone holding one role on province A.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use crate::common::empty_store;
 use waystation::demo::{self, figures};
-use waystation_domain::organisations::{DivisionCode, OrgId};
-use waystation_domain::pagination::PageRequest;
-use waystation_domain::people::PhoneNumber;
+use waystation_domain::foundation::organisations::{DivisionCode, OrgId};
+use waystation_domain::kit::pagination::PageRequest;
+use waystation_domain::foundation::people::PhoneNumber;
 use waystation_domain::stations::{Amenity, StationKind, StationStatus};
 use waystation_storage::{Org, Station, StationListFilter, Store};
 

@@ -4,8 +4,8 @@ use crate::common::browser::Browser;
 use crate::common::TestServer;
 use reqwest::StatusCode;
 use serde_json::json;
-use waystation_domain::organisations::OrgKind;
-use waystation_domain::people::Role;
+use waystation_domain::foundation::organisations::OrgKind;
+use waystation_domain::foundation::people::Role;
 
 #[tokio::test]
 async fn a_malformed_phone_number_is_refused_and_no_code_is_sent() {
@@ -237,11 +237,11 @@ async fn a_wrong_password_is_refused_the_same_way_as_an_unknown_phone() {
 }
 
 trait ParsePhone {
-    fn parse_phone(&self) -> waystation_domain::people::PhoneNumber;
+    fn parse_phone(&self) -> waystation_domain::foundation::people::PhoneNumber;
 }
 
 impl ParsePhone for &str {
-    fn parse_phone(&self) -> waystation_domain::people::PhoneNumber {
-        waystation_domain::people::PhoneNumber::parse(self).unwrap()
+    fn parse_phone(&self) -> waystation_domain::foundation::people::PhoneNumber {
+        waystation_domain::foundation::people::PhoneNumber::parse(self).unwrap()
     }
 }

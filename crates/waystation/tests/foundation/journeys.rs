@@ -87,7 +87,7 @@ async fn revealing_a_phone_number_is_logged() {
     let handler = server.sign_in("13800000003").await; // case handler, 渝中区
     let admin = server.sign_in("13800000002").await;
     admin.post("/api/v1/orgs/3/grants", json!({"phone": "13900000002", "role": "worker"})).await;
-    let worker_id = server.store.user_by_phone(&waystation_domain::people::PhoneNumber::parse("13900000002").unwrap()).await.unwrap().unwrap().id;
+    let worker_id = server.store.user_by_phone(&waystation_domain::foundation::people::PhoneNumber::parse("13900000002").unwrap()).await.unwrap().unwrap().id;
     let head = server.audit_head().await;
     let revealed = handler.get(&format!("/api/v1/users/{worker_id}/phone")).await;
     assert_eq!(revealed.status, StatusCode::OK);

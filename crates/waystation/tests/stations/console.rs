@@ -6,7 +6,7 @@ use crate::common::builders::StationBuilder;
 use crate::common::TestServer;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use waystation_domain::organisations::DivisionCode;
+use waystation_domain::foundation::organisations::DivisionCode;
 
 async fn org_id(server: &TestServer, division: &str) -> i64 {
     server.store.org_by_division_code(&DivisionCode::parse(division).unwrap()).await.unwrap().unwrap().id

@@ -8,7 +8,7 @@ use crate::common::builders::{OrgTree, StationBuilder};
 use crate::common::{Answer, Bytes, Client, TestServer};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use waystation_domain::people::Role;
+use waystation_domain::foundation::people::Role;
 use waystation_domain::stations::StationStatus;
 
 struct Place {

@@ -8,8 +8,8 @@ use crate::common::builders::{OrgTree, StationBuilder};
 use crate::common::{Client, TestServer};
 use lopdf::{Document, Object, ObjectId};
 use reqwest::StatusCode;
-use waystation_domain::organisations::{OrgId, OrgKind};
-use waystation_domain::people::Role;
+use waystation_domain::foundation::organisations::{OrgId, OrgKind};
+use waystation_domain::foundation::people::Role;
 use waystation_domain::stations::StationStatus;
 
 struct Place {

@@ -9,8 +9,8 @@ use crate::common::builders::{OrgTree, StationBuilder};
 use crate::common::{Client, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use waystation_domain::organisations::OrgId;
-use waystation_domain::people::{Role, UserId};
+use waystation_domain::foundation::organisations::OrgId;
+use waystation_domain::foundation::people::{Role, UserId};
 
 struct Place {
     server: TestServer,

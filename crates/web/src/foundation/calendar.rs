@@ -9,8 +9,8 @@ use std::sync::Arc;
 use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
-use waystation_domain::access::Action;
-use waystation_domain::calendar::{HolidayCalendar, YearArrangement};
+use waystation_domain::foundation::access::Action;
+use waystation_domain::kit::calendar::{HolidayCalendar, YearArrangement};
 use waystation_domain::Invalid;
 use waystation_storage::{Store, StoreError};
 

@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use waystation_domain::access::Action;
-use waystation_domain::organisations::{OrgId, OrgKind};
-use waystation_domain::people::Role;
+use waystation_domain::foundation::access::Action;
+use waystation_domain::foundation::organisations::{OrgId, OrgKind};
+use waystation_domain::foundation::people::Role;
 use waystation_storage::{GrantRecord, Org};
 
 use crate::foundation::organisations::{self, NewOrgInput};
@@ -118,7 +118,7 @@ async fn console_org(
     }
     let subtree = organisations::whole_subtree(&state, org.id, true, TREE_CAP).await?;
     let children: Vec<Org> = subtree.into_iter().filter(|o| o.parent_id == Some(org.id)).collect();
-    let page = state.store.grants_in_subtree(org.id, waystation_domain::pagination::PageRequest::FIRST).await?;
+    let page = state.store.grants_in_subtree(org.id, waystation_domain::kit::pagination::PageRequest::FIRST).await?;
     let can_manage = user.require(Action::ManageOrganisations, &org.path).is_ok();
     let can_manage_parent = match ancestors.last().map(|(parent, _)| parent) {
         Some(parent) => user.require(Action::ManageOrganisations, &parent.path).is_ok(),

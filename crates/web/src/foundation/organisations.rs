@@ -7,10 +7,10 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use waystation_domain::access::Action;
-use waystation_domain::audit::AuditRecord;
-use waystation_domain::organisations::{DivisionCode, OrgId, OrgKind, OrgName};
-use waystation_domain::pagination::{Page, PageRequest};
+use waystation_domain::foundation::access::Action;
+use waystation_domain::foundation::audit::AuditRecord;
+use waystation_domain::foundation::organisations::{DivisionCode, OrgId, OrgKind, OrgName};
+use waystation_domain::kit::pagination::{Page, PageRequest};
 use waystation_storage::{NewOrg, Org};
 
 use crate::foundation::people::PageQuery;
@@ -148,7 +148,7 @@ pub async fn set_active(state: &AppState, user: &CurrentUser, id: OrgId, active:
 /// Every organisation in a subtree, following cursors to the end (for the console).
 pub async fn whole_subtree(state: &AppState, root: OrgId, include_inactive: bool, cap: usize) -> Result<Vec<Org>, ApiError> {
     let mut all = Vec::new();
-    let mut request = PageRequest { after: None, limit: waystation_domain::pagination::MAX_LIMIT };
+    let mut request = PageRequest { after: None, limit: waystation_domain::kit::pagination::MAX_LIMIT };
     loop {
         let page = state.store.list_subtree(root, include_inactive, request).await?;
         all.extend(page.items);

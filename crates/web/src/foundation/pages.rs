@@ -122,7 +122,7 @@ async fn sign_in_send_code(State(state): State<AppState>, lang: Lang, csrf: Csrf
 /// step when `at_code_step`.
 fn sign_in_refused(error: &ApiError, lang: Lang, csrf: &CsrfToken, next: String, phone: String, at_code_step: bool) -> Response {
     let code_sent_to = if at_code_step {
-        waystation_domain::people::PhoneNumber::parse(&phone).map(|p| p.masked()).ok()
+        waystation_domain::foundation::people::PhoneNumber::parse(&phone).map(|p| p.masked()).ok()
     } else {
         None
     };

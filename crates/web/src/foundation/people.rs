@@ -7,11 +7,11 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use waystation_domain::access::Action;
-use waystation_domain::audit::AuditEntry;
-use waystation_domain::organisations::OrgId;
-use waystation_domain::pagination::{Page, PageRequest};
-use waystation_domain::people::{PersonName, PhoneNumber, Role, UserId};
+use waystation_domain::foundation::access::Action;
+use waystation_domain::foundation::audit::AuditEntry;
+use waystation_domain::foundation::organisations::OrgId;
+use waystation_domain::kit::pagination::{Page, PageRequest};
+use waystation_domain::foundation::people::{PersonName, PhoneNumber, Role, UserId};
 use waystation_storage::{GrantRecord, NewUser, SessionRecord, User};
 
 use crate::http::error::{ApiError, ErrorBody};

@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use waystation_domain::people::{NewPassword, PhoneNumber};
-use waystation_domain::rate_limit::{self, RateDecision, RateRule};
-use waystation_domain::sign_in::{CodeCheck, OneTimeCode, CODE_TTL};
+use waystation_domain::foundation::people::{NewPassword, PhoneNumber};
+use waystation_domain::kit::rate_limit::{self, RateDecision, RateRule};
+use waystation_domain::foundation::sign_in::{CodeCheck, OneTimeCode, CODE_TTL};
 use waystation_storage::{NewSession, SignInMethod, User};
 
 use crate::foundation::people::MeView;

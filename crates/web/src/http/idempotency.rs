@@ -9,7 +9,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use waystation_domain::idempotency::{request_fingerprint, IdempotencyKey};
+use waystation_domain::kit::idempotency::{request_fingerprint, IdempotencyKey};
 use waystation_storage::{IdempotencyStart, StoredResponse};
 
 use crate::http::body_limit::body_limit;

@@ -3,7 +3,7 @@
 //! the list to the state, and the console page shows the entries the caller
 //! may open. The kit names no capability.
 
-use waystation_domain::access::Caller;
+use waystation_domain::foundation::access::Caller;
 
 /// One capability's links on the console's front page.
 #[derive(Debug)]

@@ -11,8 +11,8 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
-use waystation_domain::organisations::OrgKind;
-use waystation_domain::people::Role;
+use waystation_domain::foundation::organisations::OrgKind;
+use waystation_domain::foundation::people::Role;
 
 use crate::http::assets::asset_url;
 use crate::http::csrf::CsrfToken;

@@ -9,8 +9,8 @@ use axum::http::{header, HeaderMap};
 use chrono::{TimeDelta, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use waystation_domain::access::{authorize, Action, Caller};
-use waystation_domain::organisations::OrgPath;
+use waystation_domain::foundation::access::{authorize, Action, Caller};
+use waystation_domain::foundation::organisations::OrgPath;
 use waystation_storage::{SessionRecord, User};
 
 use crate::http::cookies::cookie;

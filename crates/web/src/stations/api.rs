@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use waystation_domain::access::Action;
-use waystation_domain::organisations::OrgId;
+use waystation_domain::foundation::access::Action;
+use waystation_domain::foundation::organisations::OrgId;
 use waystation_domain::stations::geo::{navigation_links, Datum, LatLng, NavigationLinks};
 use waystation_domain::stations::hours::HoursState;
 use waystation_domain::stations::search::{Filter, GeoBox, Hit, NearestQuery};
@@ -371,7 +371,7 @@ pub async fn api_list(State(state): State<AppState>, MaybeUser(user): MaybeUser,
     let datum = datum_of(&mut errors, q.datum.as_deref());
     let status = errors.check(q.status.as_deref().map(str::parse::<StationStatus>).transpose()).flatten();
     let kind = errors.check(q.kind.as_deref().map(str::parse::<StationKind>).transpose()).flatten();
-    let page = errors.check(waystation_domain::pagination::PageRequest::parse(q.cursor.as_deref(), q.limit));
+    let page = errors.check(waystation_domain::kit::pagination::PageRequest::parse(q.cursor.as_deref(), q.limit));
     errors.into_result()?;
     if status.is_some_and(|s| !s.is_listed()) {
         // Unlisted stations are for the staff of the organisation asked about.
@@ -519,7 +519,7 @@ mod tests {
     use std::sync::Arc;
 
     use chrono::NaiveDate;
-    use waystation_domain::organisations::OrgPath;
+    use waystation_domain::foundation::organisations::OrgPath;
     use waystation_domain::stations::hours::OpeningHours;
     use waystation_domain::stations::{Amenities, Amenity, SixHaves, StationCode};
 

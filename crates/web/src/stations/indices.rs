@@ -17,9 +17,9 @@ use axum::Router;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use waystation_domain::access::Action;
-use waystation_domain::organisations::{OrgId, OrgPath};
-use waystation_domain::pagination::{Page, PageRequest};
+use waystation_domain::foundation::access::Action;
+use waystation_domain::foundation::organisations::{OrgId, OrgPath};
+use waystation_domain::kit::pagination::{Page, PageRequest};
 use waystation_domain::stations::indices::{self, Counters, IndexInput, Indices, Window, FORMULA_VERSION};
 use waystation_domain::stations::StationStatus;
 use waystation_domain::Invalid;
@@ -412,7 +412,7 @@ async fn console_indices(
         days: report.window.days,
         choices: [7, 30, 90, 365].into_iter().map(|d| (d, d == report.window.days)).collect(),
         worst: report.ranking.order == "worst",
-        limit: params.limit.unwrap_or(waystation_domain::pagination::DEFAULT_LIMIT),
+        limit: params.limit.unwrap_or(waystation_domain::kit::pagination::DEFAULT_LIMIT),
         report,
     }))
 }

@@ -28,8 +28,8 @@ pub mod using_pages;
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use waystation_domain::access::Action;
-use waystation_domain::organisations::OrgId;
+use waystation_domain::foundation::access::Action;
+use waystation_domain::foundation::organisations::OrgId;
 use waystation_domain::stations::geo::{Datum, LatLng};
 use waystation_domain::stations::hours::OpeningHours;
 use waystation_domain::stations::draft::{

@@ -18,7 +18,7 @@ use axum::routing::get;
 use axum::Router;
 use chrono::{Datelike, NaiveDateTime};
 use serde::{Deserialize, Serialize};
-use waystation_domain::access::Action;
+use waystation_domain::foundation::access::Action;
 use waystation_domain::stations::geo::LatLng;
 use waystation_domain::stations::hours::HoursState;
 use waystation_domain::stations::search::{Filter, NearestQuery};

@@ -18,7 +18,7 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use waystation_domain::access::Action;
+use waystation_domain::foundation::access::Action;
 use waystation_domain::stations::photo::{photo_caption, PhotoUpload, PHOTO_MAX_BYTES};
 use waystation_domain::Invalid;
 use waystation_storage::{Station, StationPhoto};

@@ -17,8 +17,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use waystation_domain::access::Action;
-use waystation_domain::organisations::{DivisionCode, OrgId};
+use waystation_domain::foundation::access::Action;
+use waystation_domain::foundation::organisations::{DivisionCode, OrgId};
 use waystation_domain::stations::transfer::{self, DraftStation, Parsed, RowProblem, TextEncoding};
 use waystation_domain::stations::{StationCode, StationStatus};
 use waystation_storage::{ImportRow, Org, Station, StationListFilter, Store};
@@ -280,12 +280,12 @@ pub async fn all_stations(store: &dyn Store, filter: &StationListFilter) -> Resu
 /// read (a whole page more at most) or the listing ends.
 pub async fn first_stations(store: &dyn Store, filter: &StationListFilter, wanted: usize) -> Result<Vec<Station>, ApiError> {
     let mut all = Vec::new();
-    let mut page = waystation_domain::pagination::PageRequest { after: None, limit: waystation_domain::pagination::MAX_LIMIT };
+    let mut page = waystation_domain::kit::pagination::PageRequest { after: None, limit: waystation_domain::kit::pagination::MAX_LIMIT };
     loop {
         let fetched = store.list_stations(filter, page).await?;
         all.extend(fetched.items);
         match fetched.next_cursor {
-            Some(cursor) if all.len() < wanted => page = waystation_domain::pagination::PageRequest::parse(Some(&cursor), Some(page.limit))?,
+            Some(cursor) if all.len() < wanted => page = waystation_domain::kit::pagination::PageRequest::parse(Some(&cursor), Some(page.limit))?,
             _ => return Ok(all),
         }
     }

@@ -16,8 +16,8 @@ use axum::Router;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use waystation_domain::access::Action;
-use waystation_domain::pagination::PageRequest;
+use waystation_domain::foundation::access::Action;
+use waystation_domain::kit::pagination::PageRequest;
 use waystation_domain::stations::reservation::{
     checked_text, check_people, to_unix, Decider, ReservationChange, ReservationStatus, ResourceInput, Slot,
 };
@@ -252,7 +252,7 @@ pub async fn api_request_reservation(State(state): State<AppState>, user: Curren
 /// Books a slot of a room for the signed-in worker, after checking every rule
 /// (every field's error at once); an overlapping booking is `slot_taken`.
 pub async fn request_reservation(state: &AppState, user: &CurrentUser, resource: &Resource, form: &ReservationForm) -> Result<Reservation, ApiError> {
-    per_person_limit(state, user, waystation_domain::rate_limit::BOOKINGS_PER_PERSON).await?;
+    per_person_limit(state, user, waystation_domain::kit::rate_limit::BOOKINGS_PER_PERSON).await?;
     listed_station(state, resource.station_id).await?;
     if resource.retired_at.is_some() {
         return Err(ApiError::new(StatusCode::CONFLICT, "resource_retired").with_field("resource_id", "resource_retired"));
@@ -435,7 +435,7 @@ pub async fn api_visit(State(state): State<AppState>, user: CurrentUser, ApiPath
 }
 
 /// One person may send only so many bookings, reviews or feedback an hour.
-async fn per_person_limit(state: &AppState, user: &CurrentUser, rule: waystation_domain::rate_limit::RateRule) -> Result<(), ApiError> {
+async fn per_person_limit(state: &AppState, user: &CurrentUser, rule: waystation_domain::kit::rate_limit::RateRule) -> Result<(), ApiError> {
     crate::foundation::sign_in::enforce_rate_limits(state, &[(rule, &format!("user:{}", user.user.id))]).await
 }
 
@@ -550,7 +550,7 @@ pub async fn api_post_review(State(state): State<AppState>, user: CurrentUser, A
 
 /// Creates or replaces the worker's review of a station; `true` when created.
 pub async fn post_review(state: &AppState, user: &CurrentUser, station_id: i64, form: &ReviewForm) -> Result<(Review, bool), ApiError> {
-    per_person_limit(state, user, waystation_domain::rate_limit::REVIEWS_PER_PERSON).await?;
+    per_person_limit(state, user, waystation_domain::kit::rate_limit::REVIEWS_PER_PERSON).await?;
     listed_station(state, station_id).await?;
     let mut errors = FieldErrors::default();
     let stars = errors.check(Stars::new(form.stars));
@@ -678,7 +678,7 @@ pub async fn api_send_feedback(State(state): State<AppState>, user: CurrentUser,
 
 /// Sends feedback about a listed station to its manager.
 pub async fn send_feedback(state: &AppState, user: &CurrentUser, station_id: i64, text: &str) -> Result<Feedback, ApiError> {
-    per_person_limit(state, user, waystation_domain::rate_limit::FEEDBACK_PER_PERSON).await?;
+    per_person_limit(state, user, waystation_domain::kit::rate_limit::FEEDBACK_PER_PERSON).await?;
     listed_station(state, station_id).await?;
     let text = feedback_text(text, "text")?;
     Ok(state.store.create_feedback(user.user.id, station_id, text).await?)

@@ -14,8 +14,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use serde::Deserialize;
-use waystation_domain::access::Action;
-use waystation_domain::pagination::PageRequest;
+use waystation_domain::foundation::access::Action;
+use waystation_domain::kit::pagination::PageRequest;
 use waystation_domain::stations::reservation::{day_slots, ReservationStatus, SlotState, HORIZON_DAYS};
 use waystation_domain::stations::review::{average_stars, masked_name};
 use waystation_domain::Invalid;
@@ -84,7 +84,7 @@ pub fn stars_text(stars: u8) -> String {
 }
 
 /// A booker's or sender's name for staff; the masked phone when they gave no name.
-fn person(name: Option<&waystation_domain::people::PersonName>, phone: &waystation_domain::people::PhoneNumber) -> String {
+fn person(name: Option<&waystation_domain::foundation::people::PersonName>, phone: &waystation_domain::foundation::people::PhoneNumber) -> String {
     name.map(|n| n.as_str().to_owned()).unwrap_or_else(|| phone.masked())
 }
 

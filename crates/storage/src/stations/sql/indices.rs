@@ -12,9 +12,9 @@ macro_rules! impl_station_index_sql {
         use async_trait::async_trait;
         use chrono::Utc;
         use sqlx::{Row as _, Transaction};
-        use waystation_domain::calendar::HolidayCalendar;
-        use waystation_domain::organisations::OrgPath;
-        use waystation_domain::people::UserId;
+        use waystation_domain::kit::calendar::HolidayCalendar;
+        use waystation_domain::foundation::organisations::OrgPath;
+        use waystation_domain::foundation::people::UserId;
         use waystation_domain::stations::indices::{china_day, china_day_of_hour, Counters};
 
         use super::prelude::{append_audit, audit, corrupt, DbRow};

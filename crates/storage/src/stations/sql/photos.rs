@@ -7,7 +7,7 @@ macro_rules! impl_station_photo_sql {
         use async_trait::async_trait;
         use chrono::{DateTime, Utc};
         use sqlx::{Row as _, Transaction};
-        use waystation_domain::people::UserId;
+        use waystation_domain::foundation::people::UserId;
         use waystation_domain::stations::photo::{PhotoUpload, PHOTOS_PER_STATION};
 
         use super::prelude::{append_audit, audit, corrupt, fetch_by_id, lock_row, DbRow};

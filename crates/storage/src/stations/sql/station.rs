@@ -10,9 +10,9 @@ macro_rules! impl_station_sql {
         use async_trait::async_trait;
         use chrono::{DateTime, Utc};
         use sqlx::{Row as _, Transaction};
-        use waystation_domain::organisations::{OrgId, OrgPath};
-        use waystation_domain::pagination::{Page, PageRequest};
-        use waystation_domain::people::UserId;
+        use waystation_domain::foundation::organisations::{OrgId, OrgPath};
+        use waystation_domain::kit::pagination::{Page, PageRequest};
+        use waystation_domain::foundation::people::UserId;
         use waystation_domain::stations::coverage::DemandCell;
         use waystation_domain::stations::geo::LatLng;
         use waystation_domain::stations::hours::OpeningHours;

@@ -14,9 +14,9 @@ macro_rules! impl_station_use_sql {
         use async_trait::async_trait;
         use chrono::{DateTime, Utc};
         use sqlx::{Row as _, Transaction};
-        use waystation_domain::organisations::OrgPath;
-        use waystation_domain::pagination::{Page, PageRequest};
-        use waystation_domain::people::UserId;
+        use waystation_domain::foundation::organisations::OrgPath;
+        use waystation_domain::kit::pagination::{Page, PageRequest};
+        use waystation_domain::foundation::people::UserId;
         use waystation_domain::stations::indices::{china_day, china_day_of_hour, Counters};
         use waystation_domain::stations::reservation::{
             check_people, ReservationChange, ReservationStatus, ResourceInput, Slot,

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use anyhow::Context;
-use waystation_domain::organisations::{DivisionCode, OrgId};
+use waystation_domain::foundation::organisations::{DivisionCode, OrgId};
 use waystation_domain::stations::{StationDraft, StationKind, StationStatus, StatusChange};
 use waystation_storage::Store;
 

@@ -9,9 +9,9 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use waystation_domain::organisations::OrgId;
-use waystation_domain::pagination::PageRequest;
-use waystation_domain::people::{PersonName, PhoneNumber};
+use waystation_domain::foundation::organisations::OrgId;
+use waystation_domain::kit::pagination::PageRequest;
+use waystation_domain::foundation::people::{PersonName, PhoneNumber};
 use waystation_domain::stations::reservation::ResourceInput;
 use waystation_domain::stations::review::ReviewInput;
 use waystation_domain::stations::{StationKind, StationStatus};

@@ -1,6 +1,6 @@
 //! The organisation tree most tests start from.
 
-use waystation_domain::organisations::{OrgId, OrgKind};
+use waystation_domain::foundation::organisations::{OrgId, OrgKind};
 
 use crate::common::TestServer;
 

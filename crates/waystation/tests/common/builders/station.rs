@@ -1,7 +1,7 @@
 //! Stations, as the station form describes them.
 
 use serde_json::{json, Map, Value};
-use waystation_domain::organisations::OrgId;
+use waystation_domain::foundation::organisations::OrgId;
 use waystation_domain::stations::StationStatus;
 use waystation_domain::stations::StationDraft;
 use waystation_storage::Station;

@@ -1,7 +1,7 @@
 //! Accounts, with a role or none, and their sessions.
 
-use waystation_domain::organisations::OrgId;
-use waystation_domain::people::{PersonName, PhoneNumber, Role, UserId};
+use waystation_domain::foundation::organisations::OrgId;
+use waystation_domain::foundation::people::{PersonName, PhoneNumber, Role, UserId};
 use waystation_storage::NewUser;
 
 use crate::common::{Client, TestServer};

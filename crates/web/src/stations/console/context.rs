@@ -4,8 +4,8 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::Deserialize;
-use waystation_domain::access::Action;
-use waystation_domain::organisations::OrgId;
+use waystation_domain::foundation::access::Action;
+use waystation_domain::foundation::organisations::OrgId;
 use waystation_domain::stations::hours::HoursState;
 use waystation_domain::stations::{StationKind, StationStatus};
 use waystation_storage::Station;

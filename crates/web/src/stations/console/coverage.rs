@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use waystation_domain::access::Action;
+use waystation_domain::foundation::access::Action;
 
 use crate::http::assets::asset_url;
 use crate::http::error::ApiError;

@@ -3,8 +3,8 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use waystation_domain::access::Action;
-use waystation_domain::organisations::OrgId;
+use waystation_domain::foundation::access::Action;
+use waystation_domain::foundation::organisations::OrgId;
 use waystation_domain::stations::hours::OpeningHours;
 use waystation_domain::stations::{Amenity, SixHaves, StationKind, StationStatus};
 use waystation_storage::Station;

@@ -4,8 +4,8 @@ use askama::Template;
 use axum::extract::Multipart;
 use axum::http::StatusCode;
 use axum::response::Response;
-use waystation_domain::access::{Action, Grant};
-use waystation_domain::organisations::OrgId;
+use waystation_domain::foundation::access::{Action, Grant};
+use waystation_domain::foundation::organisations::OrgId;
 use waystation_storage::Org;
 
 use crate::http::error::{message, ApiError};

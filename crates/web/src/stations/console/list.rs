@@ -3,8 +3,8 @@
 use askama::Template;
 use axum::response::Response;
 use serde::Deserialize;
-use waystation_domain::access::Action;
-use waystation_domain::pagination::PageRequest;
+use waystation_domain::foundation::access::Action;
+use waystation_domain::kit::pagination::PageRequest;
 use waystation_domain::stations::{StationKind, StationStatus};
 use waystation_storage::StationListFilter;
 

@@ -28,7 +28,7 @@ pub mod station;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
-use waystation_domain::access::{Action, Caller};
+use waystation_domain::foundation::access::{Action, Caller};
 
 use crate::http::state::AppState;
 use crate::stations::transfer;

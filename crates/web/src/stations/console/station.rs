@@ -5,10 +5,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
-use waystation_domain::access::Action;
-use waystation_domain::organisations::OrgId;
-use waystation_domain::pagination::PageRequest;
-use waystation_domain::people::Role;
+use waystation_domain::foundation::access::Action;
+use waystation_domain::foundation::organisations::OrgId;
+use waystation_domain::kit::pagination::PageRequest;
+use waystation_domain::foundation::people::Role;
 use waystation_domain::stations::StationStatus;
 use waystation_storage::{GrantRecord, Station};
 
@@ -84,7 +84,7 @@ async fn author_name(state: &AppState, tr: Tr, actor: Option<i64>, cache: &mut V
 /// The station-manager grants on a station's organisation (following every page).
 async fn manager_grants(state: &AppState, org: OrgId) -> Result<Vec<GrantRecord>, ApiError> {
     let mut found = Vec::new();
-    let mut page = PageRequest { after: None, limit: waystation_domain::pagination::MAX_LIMIT };
+    let mut page = PageRequest { after: None, limit: waystation_domain::kit::pagination::MAX_LIMIT };
     loop {
         let fetched = state.store.grants_in_subtree(org, page).await?;
         found.extend(fetched.items.into_iter().filter(|g| g.role == Role::StationManager && g.org_id == org && g.revoked_at.is_none()));
