@@ -54,16 +54,27 @@ pub use stations::{
     StationPhoto, StationPhotoStore, StationStore, StationUseStore, StatusRecord, VisitStats,
 };
 
-/// Everything the server needs of its database: one line per capability.
-pub trait Store:
-    Backend + FoundationStore + StationStore + StationUseStore + StationIndexStore + StationPhotoStore + Send + Sync + 'static
-{
+/// Declares `Store` as the sum of the traits listed, with the blanket impl
+/// that makes every type implementing them all a `Store`.
+macro_rules! store_of {
+    ($($part:path),+ $(,)?) => {
+        /// Everything the server needs of its database: the kit's [`Backend`]
+        /// and each capability's store traits.
+        pub trait Store: $($part +)+ Send + Sync + 'static {}
+
+        impl<T> Store for T where T: $($part +)+ Send + Sync + 'static {}
+    };
 }
 
-impl<T> Store for T where
-    T: Backend + FoundationStore + StationStore + StationUseStore + StationIndexStore + StationPhotoStore + Send + Sync + 'static
-{
-}
+// One line per capability.
+store_of!(
+    Backend,
+    FoundationStore,
+    StationStore,
+    StationUseStore,
+    StationIndexStore,
+    StationPhotoStore,
+);
 
 /// Opens the backend named by the URL's scheme: `sqlite:` or `postgres:`.
 pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
