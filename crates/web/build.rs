@@ -11,7 +11,8 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let assets = manifest.join("assets");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("assets");
-    for watched in ["assets/src", "assets/static", "assets/package.json", "assets/package-lock.json", "assets/build.mjs"] {
+    // locales/: the locale files are embedded by folder (http/i18n.rs), so a new file must rebuild too.
+    for watched in ["assets/src", "assets/static", "assets/package.json", "assets/package-lock.json", "assets/build.mjs", "locales"] {
         println!("cargo:rerun-if-changed={watched}");
     }
     std::fs::create_dir_all(&out).expect("create the asset output directory");

@@ -36,12 +36,13 @@ use waystation_storage::{Store, StoreError};
 pub use foundation::sign_in::{CodeSender, LogCodeSender};
 pub use foundation::{calendar, organisations, people, sign_in};
 pub use http::error::{ApiError, ErrorBody};
-pub use http::state::{AppState, TileConfig, WebConfig};
+pub use http::state::AppState;
+pub use stations::tiles::TileConfig;
 pub use http::{assets, i18n, session};
 
 use http::body_limit::UploadLimit;
 use http::nav::ConsoleEntry;
-use http::state::Parts;
+use http::state::{HttpConfig, Parts};
 use http::{csrf, idempotency, observability, page};
 
 /// The routes that take files, from every capability.
@@ -50,14 +51,33 @@ static UPLOAD_LIMITS: &[&[UploadLimit]] = &[&stations::plug::UPLOAD_LIMITS];
 /// The console's front-page entries, in the order shown.
 static CONSOLE: &[&ConsoleEntry] = &[&stations::plug::CONSOLE];
 
+/// How the web layer behaves; the CLI fills it from flags, environment and
+/// file. `AppState::new` hands each part to the kit or capability it is for.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (on whenever the server is reached over HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// The map tiles the station map draws on.
+    pub tiles: TileConfig,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self { secure_cookies: true, trust_forwarded_for: false, tiles: TileConfig::default() }
+    }
+}
+
 impl AppState {
     /// Builds the state: each capability installs its parts (the foundation
     /// first: the stations' open states follow its calendar).
     pub async fn new(store: Arc<dyn Store>, config: WebConfig, codes: Arc<dyn CodeSender>) -> Result<Self, StoreError> {
         let mut parts = Parts::new();
         foundation::plug::install(&mut parts, &store, codes).await?;
-        stations::plug::install(&mut parts, &store).await?;
-        Ok(Self::assemble(store, config, observability::prometheus(), parts, UPLOAD_LIMITS, CONSOLE))
+        stations::plug::install(&mut parts, &store, config.tiles).await?;
+        let http = HttpConfig { secure_cookies: config.secure_cookies, trust_forwarded_for: config.trust_forwarded_for };
+        Ok(Self::assemble(store, http, observability::prometheus(), parts, UPLOAD_LIMITS, CONSOLE))
     }
 }
 

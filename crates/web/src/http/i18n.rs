@@ -68,28 +68,40 @@ impl Lang {
     }
 }
 
-/// Each language's locale files: the kit's own texts, then one file per
-/// capability. A language's catalog is the union of its files; a key defined in
-/// two of them is refused when the catalog loads.
-const ZH_FILES: &[(&str, &str)] = &[
-    ("zh-CN/kit.toml", include_str!("../../locales/zh-CN/kit.toml")),
-    ("zh-CN/foundation.toml", include_str!("../../locales/zh-CN/foundation.toml")),
-    ("zh-CN/stations.toml", include_str!("../../locales/zh-CN/stations.toml")),
-];
-const EN_FILES: &[(&str, &str)] = &[
-    ("en/kit.toml", include_str!("../../locales/en/kit.toml")),
-    ("en/foundation.toml", include_str!("../../locales/en/foundation.toml")),
-    ("en/stations.toml", include_str!("../../locales/en/stations.toml")),
-];
+/// Every locale file, `locales/<lang>/<name>.toml`, embedded at build time: the
+/// kit's own texts (`kit.toml`) and one file per capability, found by the folder
+/// so that a new capability adds its files and nothing here. A language's
+/// catalog is the union of its files; a key defined in two of them is refused
+/// when the catalog loads.
+#[derive(rust_embed::RustEmbed)]
+#[folder = "locales/"]
+struct LocaleFiles;
 
-static CATALOGS: LazyLock<(HashMap<String, String>, HashMap<String, String>)> =
-    LazyLock::new(|| (merge(ZH_FILES).unwrap_or_else(|e| panic!("{e}")), merge(EN_FILES).unwrap_or_else(|e| panic!("{e}"))));
+/// The files of one language folder, as `(path, text)` in name order.
+fn files_of(folder: &str) -> Vec<(String, String)> {
+    let prefix = format!("{folder}/");
+    let mut names: Vec<String> = LocaleFiles::iter().filter(|name| name.starts_with(&prefix) && name.ends_with(".toml")).map(|name| name.into_owned()).collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let file = LocaleFiles::get(&name).expect("an embedded file is there");
+            let text = String::from_utf8(file.data.into_owned()).unwrap_or_else(|_| panic!("locale file {name} is not UTF-8"));
+            (name, text)
+        })
+        .collect()
+}
+
+static CATALOGS: LazyLock<(HashMap<String, String>, HashMap<String, String>)> = LazyLock::new(|| {
+    let catalog = |folder: &str| merge(&files_of(folder)).unwrap_or_else(|e| panic!("{e}"));
+    (catalog("zh-CN"), catalog("en"))
+});
 
 /// One language's catalog from its files; an error names a key defined twice.
-fn merge(files: &[(&str, &str)]) -> Result<HashMap<String, String>, String> {
+fn merge(files: &[(String, String)]) -> Result<HashMap<String, String>, String> {
     let mut catalog = HashMap::new();
     let mut origin: HashMap<String, &str> = HashMap::new();
-    for &(name, source) in files {
+    for (name, source) in files {
         for (key, text) in load(source) {
             if let Some(first) = origin.insert(key.clone(), name) {
                 return Err(format!("locale key {key} is defined twice: in {first} and in {name}"));
@@ -176,9 +188,13 @@ mod tests {
 
     #[test]
     fn every_locale_file_loads_and_no_key_is_defined_twice() {
-        merge(ZH_FILES).unwrap();
-        merge(EN_FILES).unwrap();
-        let twice = merge(&[("a.toml", "[nav]\nhome = \"A\""), ("b.toml", "[nav]\nhome = \"B\"")]);
+        for folder in ["zh-CN", "en"] {
+            let files = files_of(folder);
+            assert!(files.iter().any(|(name, _)| name.ends_with("/kit.toml")), "{folder} has its kit.toml");
+            merge(&files).unwrap();
+        }
+        let file = |name: &str, text: &str| (name.to_owned(), text.to_owned());
+        let twice = merge(&[file("a.toml", "[nav]\nhome = \"A\""), file("b.toml", "[nav]\nhome = \"B\"")]);
         assert_eq!(twice.unwrap_err(), "locale key nav.home is defined twice: in a.toml and in b.toml");
     }
 

@@ -15,43 +15,13 @@ use waystation_storage::Store;
 use crate::http::body_limit::UploadLimit;
 use crate::http::nav::ConsoleEntry;
 
-/// How the web layer behaves; the CLI fills it from flags, environment and file.
+/// How the kit behaves; the crate root takes it out of the whole `WebConfig`.
 #[derive(Debug, Clone)]
-pub struct WebConfig {
+pub struct HttpConfig {
     /// Mark cookies `Secure` (on whenever the server is reached over HTTPS).
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
-    /// The map tiles the station map draws on.
-    pub tiles: TileConfig,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        Self { secure_cookies: true, trust_forwarded_for: false, tiles: TileConfig::default() }
-    }
-}
-
-/// A raster tile server: its URL template and the datum its maps are drawn in.
-/// OpenStreetMap and Tianditu are WGS-84; AMap tiles are GCJ-02, and markers
-/// must then be shifted to GCJ-02 to land on the right street.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct TileConfig {
-    /// e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`
-    pub url: String,
-    pub datum: waystation_domain::stations::geo::Datum,
-    /// Shown in the map's corner, as the tile licence requires.
-    pub attribution: String,
-}
-
-impl Default for TileConfig {
-    fn default() -> Self {
-        Self {
-            url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
-            datum: waystation_domain::stations::geo::Datum::Wgs84,
-            attribution: "© OpenStreetMap contributors".to_owned(),
-        }
-    }
 }
 
 /// Each capability's parts of the state, by type (a capability's search
@@ -62,7 +32,7 @@ pub type Parts = axum::http::Extensions;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
-    pub config: Arc<WebConfig>,
+    pub config: Arc<HttpConfig>,
     pub metrics: PrometheusHandle,
     /// The routes that take larger bodies than a form, from every capability.
     pub upload_limits: &'static [&'static [UploadLimit]],
@@ -75,7 +45,7 @@ impl AppState {
     /// The state from its pieces; the crate root gathers them from the capabilities.
     pub fn assemble(
         store: Arc<dyn Store>,
-        config: WebConfig,
+        config: HttpConfig,
         metrics: PrometheusHandle,
         parts: Parts,
         upload_limits: &'static [&'static [UploadLimit]],

@@ -21,6 +21,7 @@ pub mod photos;
 pub mod plug;
 pub mod qr_print;
 pub mod search;
+pub mod tiles;
 pub mod transfer;
 pub mod using;
 pub mod using_pages;

@@ -28,6 +28,7 @@ use super::api::{station_state, StationView};
 use super::coverage;
 use super::now_in_china;
 use super::search;
+use super::tiles::{self, TileConfig};
 use super::using_pages::{station_use, StationUse, UseQuery};
 use crate::foundation::calendar;
 use crate::http::assets::asset_url;
@@ -279,7 +280,7 @@ struct MapPage {
 /// What `map.js` needs to start, as the page's `data-config`.
 #[derive(Serialize)]
 struct MapConfig<'a> {
-    tiles: &'a crate::http::state::TileConfig,
+    tiles: &'a TileConfig,
     /// The location in WGS-84 (the URL's), and in the tiles' datum (for the API and the map).
     origin: Option<[f64; 2]>,
     origin_map: Option<[f64; 2]>,
@@ -340,7 +341,7 @@ async fn map_page(
     }
 
     let here = MapState { origin, open, amenities };
-    let datum = state.config.tiles.datum;
+    let datum = tiles::of(&state).datum;
     let at = now_in_china();
     let mut items = Vec::new();
     if let Some(origin) = origin {
@@ -406,7 +407,7 @@ async fn map_page(
         .collect();
 
     let config = MapConfig {
-        tiles: &state.config.tiles,
+        tiles: tiles::of(&state),
         origin: origin.map(|o| [o.lat(), o.lng()]),
         origin_map: origin.map(|o| o.from_wgs84(datum)).map(|o| [o.lat(), o.lng()]),
         open,
@@ -508,7 +509,7 @@ struct StationPage {
 
 #[derive(Serialize)]
 struct StationMapConfig<'a> {
-    tiles: &'a crate::http::state::TileConfig,
+    tiles: &'a TileConfig,
     point: [f64; 2],
     name: &'a str,
     open: bool,
@@ -532,7 +533,7 @@ async fn station_page(
     }
     let at = now_in_china();
     let hours = station_state(&state, &station, at);
-    let view = StationView::of(&station, hours, state.config.tiles.datum, staff);
+    let view = StationView::of(&station, hours, tiles::of(&state).datum, staff);
     let mut partners = Vec::new();
     for partner in &station.partner_org_ids {
         if let Ok(org) = state.store.get_org(*partner).await {
@@ -550,7 +551,7 @@ async fn station_page(
     let six = station.six_haves;
     let six_haves = six_items(&six).into_iter().map(|(key, met)| SixHave { label: tr.get(&format!("station.six.{key}")), met }).collect();
     let config = StationMapConfig {
-        tiles: &state.config.tiles,
+        tiles: tiles::of(&state),
         point: [view.location.lat, view.location.lng],
         name: &station.name,
         open: hours.open,

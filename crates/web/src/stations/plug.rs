@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use waystation_storage::{Store, StoreError};
 
-use super::{api, console, coverage, indices, pages, photos, qr_print, search, transfer, using, using_pages};
+use super::{api, console, coverage, indices, pages, photos, qr_print, search, tiles, transfer, using, using_pages};
 use crate::foundation::calendar::CalendarCell;
 use crate::http::body_limit::UploadLimit;
 use crate::http::nav::{ConsoleEntry, ConsoleLink};
@@ -106,7 +106,8 @@ pub static CONSOLE: ConsoleEntry = ConsoleEntry {
 
 /// The station index (loaded from the store) and the demand counters. The
 /// foundation's calendar must be installed first: open states follow it.
-pub async fn install(parts: &mut Parts, store: &Arc<dyn Store>) -> Result<(), StoreError> {
+pub async fn install(parts: &mut Parts, store: &Arc<dyn Store>, tiles: tiles::TileConfig) -> Result<(), StoreError> {
+    parts.insert(tiles);
     let calendar = parts.get::<Arc<CalendarCell>>().cloned().expect("the foundation's calendar is installed before stations");
     parts.insert(Arc::new(search::StationSearch::load(store, calendar).await?));
     parts.insert(Arc::new(coverage::DemandLog::default()));

@@ -11,6 +11,7 @@ use crate::http::extract::ApiQuery;
 use crate::http::i18n::Tr;
 use crate::http::page::{ConsoleContext, render, Shell};
 use crate::stations::coverage::{coverage_of, gaps_geojson, CoverageRequest, GapView};
+use crate::stations::tiles::{self, TileConfig};
 
 use super::context::{org_choices, shell, AskedOrg, Choice, Outcome};
 
@@ -46,7 +47,7 @@ pub struct GapRow {
 
 #[derive(Serialize)]
 struct CoverageConfig<'a> {
-    tiles: &'a crate::http::state::TileConfig,
+    tiles: &'a TileConfig,
     cells: serde_json::Value,
     /// The worst severity, for the colour scale.
     worst: f64,
@@ -86,7 +87,7 @@ pub(super) async fn coverage_page(
         .map(|d| Choice { value: d.to_string(), label: tr.get("station_console.last_days").replace("{n}", &d.to_string()), selected: d == coverage.days })
         .collect();
     let config = CoverageConfig {
-        tiles: &state.config.tiles,
+        tiles: tiles::of(&state),
         cells: gaps_geojson(&worst),
         worst: coverage.worst.iter().map(|g| g.severity).fold(0.0, f64::max),
     };
