@@ -42,7 +42,7 @@ pub use http::{assets, i18n, session};
 
 use http::body_limit::UploadLimit;
 use http::nav::ConsoleEntry;
-use http::state::{HttpConfig, Parts};
+use http::state::{HandedIn, HttpConfig, Parts};
 use http::{csrf, idempotency, observability, page};
 
 /// The routes that take files, from every capability.
@@ -50,6 +50,9 @@ static UPLOAD_LIMITS: &[&[UploadLimit]] = &[&stations::plug::UPLOAD_LIMITS];
 
 /// The console's front-page entries, in the order shown.
 static CONSOLE: &[&ConsoleEntry] = &[&stations::plug::CONSOLE];
+
+/// The paths whose POST answers are never stored for replay, from every capability.
+static NEVER_REPLAYED: &[&[&str]] = &[&foundation::plug::NEVER_REPLAYED];
 
 /// How the web layer behaves; the CLI fills it from flags, environment and
 /// file. `AppState::new` hands each part to the kit or capability it is for.
@@ -77,7 +80,8 @@ impl AppState {
         foundation::plug::install(&mut parts, &store, codes).await?;
         stations::plug::install(&mut parts, &store, config.tiles).await?;
         let http = HttpConfig { secure_cookies: config.secure_cookies, trust_forwarded_for: config.trust_forwarded_for };
-        Ok(Self::assemble(store, http, observability::prometheus(), parts, UPLOAD_LIMITS, CONSOLE))
+        let handed_in = HandedIn { upload_limits: UPLOAD_LIMITS, console: CONSOLE, never_replayed: NEVER_REPLAYED };
+        Ok(Self::assemble(store, http, observability::prometheus(), parts, handed_in))
     }
 }
 

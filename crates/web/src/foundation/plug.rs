@@ -17,6 +17,10 @@ use super::sign_in::{self, CodeSender};
 use super::{console, organisations, pages, people};
 use crate::http::state::{AppState, Parts};
 
+/// Sign-in answers carry a new session secret, which is never stored for a
+/// replay: the API's and the pages' sign-in routes.
+pub static NEVER_REPLAYED: [&str; 2] = ["/api/v1/auth/sign-in", "/sign-in/"];
+
 /// Home, sign-in, one's account, the organisation console.
 pub fn router() -> Router<AppState> {
     Router::new().merge(pages::router()).merge(console::router())

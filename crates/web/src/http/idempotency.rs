@@ -21,14 +21,16 @@ use crate::http::state::AppState;
 pub const HEADER: &str = "idempotency-key";
 pub const FORM_FIELD: &str = "idempotency_key";
 
-/// Sign-in answers carry a new session secret, which is never stored; a retried
-/// sign-in is refused by the single-use code or re-checks the password instead.
-fn exempt(path: &str) -> bool {
-    path.starts_with("/api/v1/auth/sign-in") || path.starts_with("/sign-in/")
+/// Some answers must never be stored, e.g. a sign-in's, which carries a new
+/// session secret (a retried sign-in is refused by the single-use code or
+/// re-checks the password instead). Capabilities name those path prefixes; the
+/// crate root hands them in.
+fn exempt(never_replayed: &[&[&str]], path: &str) -> bool {
+    never_replayed.iter().flat_map(|prefixes| prefixes.iter()).any(|prefix| path.starts_with(prefix))
 }
 
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() != Method::POST || exempt(request.uri().path()) {
+    if request.method() != Method::POST || exempt(state.never_replayed, request.uri().path()) {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();

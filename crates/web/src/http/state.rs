@@ -38,7 +38,17 @@ pub struct AppState {
     pub upload_limits: &'static [&'static [UploadLimit]],
     /// The console's entries, from every capability.
     pub console: &'static [&'static ConsoleEntry],
+    /// Path prefixes whose POST answers are never stored for replay, from every
+    /// capability (see `idempotency`).
+    pub never_replayed: &'static [&'static [&'static str]],
     parts: Arc<Parts>,
+}
+
+/// What the crate root hands the kit from every capability.
+pub struct HandedIn {
+    pub upload_limits: &'static [&'static [UploadLimit]],
+    pub console: &'static [&'static ConsoleEntry],
+    pub never_replayed: &'static [&'static [&'static str]],
 }
 
 impl AppState {
@@ -48,10 +58,10 @@ impl AppState {
         config: HttpConfig,
         metrics: PrometheusHandle,
         parts: Parts,
-        upload_limits: &'static [&'static [UploadLimit]],
-        console: &'static [&'static ConsoleEntry],
+        handed_in: HandedIn,
     ) -> Self {
-        Self { store, config: Arc::new(config), metrics, upload_limits, console, parts: Arc::new(parts) }
+        let HandedIn { upload_limits, console, never_replayed } = handed_in;
+        Self { store, config: Arc::new(config), metrics, upload_limits, console, never_replayed, parts: Arc::new(parts) }
     }
 
     /// A capability's part. Every part is installed before the state is
