@@ -1,7 +1,8 @@
 // Bundles the front-end sources into the directory given as the first argument.
 // Run by crates/web/build.rs during `cargo build`; never by hand.
 //
-// Entry points:
+// Sources in one folder per capability, as everywhere: src/kit/ for every page,
+// src/stations/ for the station pages. Entry points:
 // - app.js / app-style.css (renamed app.css by build.rs): every page;
 // - map.js and the map.css it imports (Leaflet's stylesheet and ours): the
 //   station pages. Leaflet's images (marker icons, layer switcher) come out as
@@ -17,7 +18,12 @@ if (!outdir) {
 }
 
 await build({
-  entryPoints: { app: "src/app.js", "app-style": "src/app.css", map: "src/map.js", coverage: "src/coverage.js" },
+  entryPoints: {
+    app: "src/kit/app.js",
+    "app-style": "src/kit/app.css",
+    map: "src/stations/map.js",
+    coverage: "src/stations/coverage.js",
+  },
   bundle: true,
   minify: true,
   sourcemap: false,
