@@ -30,6 +30,36 @@ fn main() {
         let entry = entry.expect("readable directory entry");
         std::fs::copy(entry.path(), out.join(entry.file_name())).expect("copy a static asset");
     }
+    write_locale_list(&manifest);
+}
+
+/// `$OUT_DIR/locales.rs`: every `locales/<lang>/<name>.toml` as
+/// `("<lang>/<name>.toml", include_str!(…))`, in name order, so that the binary
+/// embeds each file the folder holds and a capability adds its files and no line.
+fn write_locale_list(manifest: &Path) {
+    let locales = manifest.join("locales");
+    let mut files = Vec::new();
+    for lang in std::fs::read_dir(&locales).expect("locales/ exists") {
+        let lang = lang.expect("readable directory entry").path();
+        if !lang.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&lang).expect("a readable language folder") {
+            let path = file.expect("readable directory entry").path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut list = String::from("&[\n");
+    for path in &files {
+        let name = path.strip_prefix(&locales).expect("below locales/").to_string_lossy().replace('\\', "/");
+        list.push_str(&format!("    ({name:?}, include_str!({:?})),\n", path.to_string_lossy()));
+    }
+    list.push_str("]\n");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("locales.rs");
+    std::fs::write(out, list).expect("write the locale list");
 }
 
 fn modified(path: &Path) -> Option<SystemTime> {

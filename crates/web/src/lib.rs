@@ -34,16 +34,16 @@ use utoipa_swagger_ui::SwaggerUi;
 use waystation_storage::{Store, StoreError};
 
 pub use foundation::sign_in::{CodeSender, LogCodeSender};
-pub use foundation::{calendar, organisations, people, sign_in};
+pub use foundation::sign_in;
 pub use http::error::{ApiError, ErrorBody};
 pub use http::state::AppState;
 pub use stations::tiles::TileConfig;
-pub use http::{assets, i18n, session};
+pub use http::{i18n, session};
 
 use http::body_limit::UploadLimit;
 use http::nav::ConsoleEntry;
 use http::state::{HandedIn, HttpConfig, Parts};
-use http::{csrf, idempotency, observability, page};
+use http::{assets, csrf, idempotency, observability, page};
 
 /// The routes that take files, from every capability.
 static UPLOAD_LIMITS: &[&[UploadLimit]] = &[&stations::plug::UPLOAD_LIMITS];
@@ -76,6 +76,8 @@ impl AppState {
     /// Builds the state: each capability installs its parts (the foundation
     /// first: the stations' open states follow its calendar).
     pub async fn new(store: Arc<dyn Store>, config: WebConfig, codes: Arc<dyn CodeSender>) -> Result<Self, StoreError> {
+        // A bad locale file stops the server here, not in a request.
+        i18n::load_catalogs();
         let mut parts = Parts::new();
         foundation::plug::install(&mut parts, &store, codes).await?;
         stations::plug::install(&mut parts, &store, config.tiles).await?;
@@ -163,4 +165,24 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future
         task.abort();
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::i18n::{keys, Lang};
+
+    /// The console entries' labels are locale keys written in Rust, which the
+    /// template scan of `tests/translations.rs` cannot see.
+    #[test]
+    fn every_console_entry_label_is_translated() {
+        for lang in [Lang::Zh, Lang::En] {
+            let known = keys(lang);
+            for entry in CONSOLE {
+                for link in entry.links {
+                    assert!(known.contains(&link.label), "{} lacks {} (console entry {})", lang.code(), link.label, entry.testid);
+                }
+            }
+        }
+    }
 }

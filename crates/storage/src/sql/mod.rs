@@ -16,7 +16,9 @@
 //! `begin_write()` (the one write transaction of an operation) and `BACKEND`.
 //!
 //! **Architecture invariant**: the kit names no capability — no table but the
-//! audit chain's, no record type. Every write helper takes the caller's
+//! audit chain's, no record type. From the domain it takes only the kit's
+//! pagination and the foundation's audit entry and identities (`OrgId`,
+//! `UserId`), which every capability's audit rows carry. Every write helper takes the caller's
 //! transaction: it never opens or commits one.
 
 pub(crate) mod prelude;

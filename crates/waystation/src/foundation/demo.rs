@@ -23,7 +23,6 @@ pub struct DemoAccount {
     pub password: bool,
 }
 
-
 /// `(key, parent key, kind, name, division code)`, parents before children.
 ///
 /// New organisations go at the end: tests and the browser journeys address the

@@ -68,28 +68,29 @@ impl Lang {
     }
 }
 
-/// Every locale file, `locales/<lang>/<name>.toml`, embedded at build time: the
-/// kit's own texts (`kit.toml`) and one file per capability, found by the folder
-/// so that a new capability adds its files and nothing here. A language's
-/// catalog is the union of its files; a key defined in two of them is refused
-/// when the catalog loads.
-#[derive(rust_embed::RustEmbed)]
-#[folder = "locales/"]
-struct LocaleFiles;
+/// Every locale file, `locales/<lang>/<name>.toml`, as `(path, text)` in name
+/// order: the kit's own texts (`kit.toml`) and one file per capability, listed
+/// by `build.rs` from the folder so that a new capability adds its files and
+/// nothing here. A language's catalog is the union of its files; a key defined
+/// in two of them is refused when the catalogs load ([`load_catalogs`], called
+/// when the server's state is built).
+const LOCALE_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 /// The files of one language folder, as `(path, text)` in name order.
 fn files_of(folder: &str) -> Vec<(String, String)> {
     let prefix = format!("{folder}/");
-    let mut names: Vec<String> = LocaleFiles::iter().filter(|name| name.starts_with(&prefix) && name.ends_with(".toml")).map(|name| name.into_owned()).collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|name| {
-            let file = LocaleFiles::get(&name).expect("an embedded file is there");
-            let text = String::from_utf8(file.data.into_owned()).unwrap_or_else(|_| panic!("locale file {name} is not UTF-8"));
-            (name, text)
-        })
+    LOCALE_FILES
+        .iter()
+        .filter(|(name, _)| name.starts_with(&prefix))
+        .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
         .collect()
+}
+
+/// Loads both languages' catalogs now; panics naming a key defined twice or a
+/// file that is not valid locale TOML, so that a bad file stops the server at
+/// start rather than in a request.
+pub fn load_catalogs() {
+    LazyLock::force(&CATALOGS);
 }
 
 static CATALOGS: LazyLock<(HashMap<String, String>, HashMap<String, String>)> = LazyLock::new(|| {

@@ -3,6 +3,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::StatusCode;
 use serde::Deserialize;
 use waystation_domain::foundation::access::Action;
 use waystation_domain::foundation::organisations::OrgId;
@@ -12,7 +13,7 @@ use waystation_storage::Station;
 
 use crate::foundation::console::{tree_rows, TreeRow, TREE_CAP};
 use crate::foundation::organisations::whole_subtree;
-use crate::http::csrf::{form_field, CsrfToken};
+use crate::http::csrf::CsrfToken;
 use crate::http::error::{form_urlencode, ApiError};
 use crate::http::i18n::{keys, Lang, Tr};
 use crate::http::page::{Notice, Shell};
@@ -83,7 +84,14 @@ impl FromRequestParts<AppState> for AskedOrg {
         let Some(first_root) = user.caller.scope_roots(Action::ViewStationRecords).first().map(|g| g.org_id) else {
             return Err(ApiError::forbidden());
         };
-        let asked = parts.uri.query().and_then(|query| form_field(query.as_bytes(), "org"));
+        // Read as the page's own query struct read it before: `org` twice is refused.
+        #[derive(Deserialize)]
+        struct OrgQuery {
+            org: Option<String>,
+        }
+        let asked = serde_urlencoded::from_str::<OrgQuery>(parts.uri.query().unwrap_or_default())
+            .map_err(|_| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_query"))?
+            .org;
         match asked.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
             Some(text) => text.parse().map(AskedOrg).map_err(|_| ApiError::not_found("org_not_found")),
             None => Ok(AskedOrg(first_root)),
@@ -102,7 +110,6 @@ pub(super) fn kind_label(tr: Tr, kind: StationKind) -> &'static str {
 pub(super) fn hours_now(state: &AppState, station: &Station) -> HoursState {
     station_state(state, station, now_in_china())
 }
-
 
 /// A choice in a `<select>`: its value, its label, whether chosen.
 pub struct Choice {
