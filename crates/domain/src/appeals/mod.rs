@@ -1,9 +1,17 @@
-//! Appeals (诉求): the rules of a worker's appeal, as plain Rust.
+//! Appeals (诉求): the rules of a worker's appeal, as plain Rust — no I/O, no
+//! clock (today's date is passed in).
 //!
+//! - [`kind`]: the type ([`AppealType`], the 12351 hotline's five) and the
+//!   category — built-in ([`Category`]) or defined by a system admin
+//!   ([`CategoryDef`], in a [`Catalogue`]) — with its green-channel flag, the
+//!   fields a worker must give ([`FieldSpec`], checked into [`FieldProblem`]s)
+//!   and its time limits.
 //! - [`limits`]: the time limits ([`TimeLimits`], each a [`Span`] of calendar or
 //!   working days) and the deadline arithmetic on the official holiday calendar,
 //!   with the yellow/red light of a deadline ([`deadline_state`]).
 
+pub mod kind;
 pub mod limits;
 
+pub use kind::{AppealType, Catalogue, Category, CategoryCode, CategoryDef, FieldKind, FieldProblem, FieldSpec};
 pub use limits::{deadline_state, DayUnit, DeadlineState, Span, TimeLimits};
