@@ -9,9 +9,14 @@
 //! - [`limits`]: the time limits ([`TimeLimits`], each a [`Span`] of calendar or
 //!   working days) and the deadline arithmetic on the official holiday calendar,
 //!   with the yellow/red light of a deadline ([`deadline_state`]).
+//! - [`workflow`]: the state machine — [`Stage`], [`Level`] (base, review,
+//!   re-review), [`Event`], [`Actor`] — moved only by [`transition`], which
+//!   refuses an illegal event with a stable code.
 
 pub mod kind;
 pub mod limits;
+pub mod workflow;
 
 pub use kind::{AppealType, Catalogue, Category, CategoryCode, CategoryDef, FieldKind, FieldProblem, FieldSpec};
 pub use limits::{deadline_state, DayUnit, DeadlineState, Span, TimeLimits};
+pub use workflow::{transition, Actor, CaseState, Context, Event, Level, Outcome, Stage};
