@@ -1,6 +1,8 @@
 //! Appeals (诉求): the rules of a worker's appeal, as plain Rust — no I/O, no
 //! clock (today's date is passed in).
 //!
+//! - [`case_number`]: the human-readable [`CaseNumber`]
+//!   (`SQ-<division>-<YYYYMMDD>-<sequence>`) and its checks.
 //! - [`kind`]: the type ([`AppealType`], the 12351 hotline's five) and the
 //!   category — built-in ([`Category`]) or defined by a system admin
 //!   ([`CategoryDef`], in a [`Catalogue`]) — with its green-channel flag, the
@@ -13,10 +15,12 @@
 //!   re-review), [`Event`], [`Actor`] — moved only by [`transition`], which
 //!   refuses an illegal event with a stable code.
 
+pub mod case_number;
 pub mod kind;
 pub mod limits;
 pub mod workflow;
 
+pub use case_number::CaseNumber;
 pub use kind::{AppealType, Catalogue, Category, CategoryCode, CategoryDef, FieldKind, FieldProblem, FieldSpec};
 pub use limits::{deadline_state, DayUnit, DeadlineState, Span, TimeLimits};
 pub use workflow::{transition, Actor, CaseState, Context, Event, Level, Outcome, Stage};
