@@ -97,9 +97,7 @@ impl Span {
         }
     }
 
-    /// A span `extra` calendar days longer (an extension is granted in calendar
-    /// days on top of a calendar-day limit; on a working-day limit it adds
-    /// working days).
+    /// A span `extra` days longer, in the same unit.
     pub const fn plus(self, extra: u32) -> Self {
         Self { days: self.days.saturating_add(extra), unit: self.unit }
     }
@@ -154,6 +152,18 @@ impl Default for TimeLimits {
 }
 
 impl TimeLimits {
+    /// The last day to finish a case accepted on `accepted_on`, with the
+    /// extension granted, if any. The extension is counted in calendar days from
+    /// the original deadline (whatever the unit of `finish`), and moves off a
+    /// rest day like any calendar-day deadline.
+    pub fn finish_deadline(&self, accepted_on: NaiveDate, extended_by: Option<u32>, calendar: &HolidayCalendar) -> NaiveDate {
+        let original = self.finish.deadline(accepted_on, calendar);
+        match extended_by {
+            Some(days) if days > 0 => Span::calendar(days).deadline(original, calendar),
+            _ => original,
+        }
+    }
+
     /// The green channel (12351, key groups): accept within 1 working day, reply
     /// within 10 working days of acceptance; the other limits as by default, the
     /// yellow warning one day ahead.
@@ -289,7 +299,12 @@ mod tests {
         // Accepted on 10-09, finish within 60 days: 12-08 (a Monday).
         assert_eq!(limits.finish.deadline(date("2025-10-09"), official()), date("2025-12-08"));
         // With the full extension of 30 days: 90 days → 2026-01-07, a Wednesday.
-        assert_eq!(limits.finish.plus(limits.max_extension_days).deadline(date("2025-10-09"), official()), date("2026-01-07"));
+        assert_eq!(limits.finish_deadline(date("2025-10-09"), Some(30), official()), date("2026-01-07"));
+        assert_eq!(limits.finish_deadline(date("2025-10-09"), None, official()), date("2025-12-08"));
+        // A green-channel case accepted on the eve: 10 working days → 10-21, then
+        // a 30-day extension in calendar days → 11-20.
+        let green = TimeLimits::green_channel();
+        assert_eq!(green.finish_deadline(date(EVE), Some(30), official()), date("2025-11-20"));
         // Replied on 2025-12-02: a review may be asked until 2026-01-01 (New Year's
         // Day, off until 01-03, 01-04 an adjusted Sunday) → 2026-01-04.
         assert_eq!(limits.review_window.deadline(date("2025-12-02"), official()), date("2026-01-04"));

@@ -13,7 +13,8 @@
 //!   with the yellow/red light of a deadline ([`deadline_state`]).
 //! - [`workflow`]: the state machine — [`Stage`], [`Level`] (base, review,
 //!   re-review), [`Event`], [`Actor`] — moved only by [`transition`], which
-//!   refuses an illegal event with a stable code.
+//!   refuses an illegal event with a stable code; a case's deadlines and their
+//!   [`Light`]s for the deadline sweep.
 
 pub mod case_number;
 pub mod kind;
@@ -23,4 +24,4 @@ pub mod workflow;
 pub use case_number::CaseNumber;
 pub use kind::{AppealType, Catalogue, Category, CategoryCode, CategoryDef, FieldKind, FieldProblem, FieldSpec};
 pub use limits::{deadline_state, DayUnit, DeadlineState, Span, TimeLimits};
-pub use workflow::{transition, Actor, CaseState, Context, Event, Level, Outcome, Stage};
+pub use workflow::{transition, Actor, CaseState, Context, DeadlineKind, Event, Level, Light, Outcome, Stage};

@@ -26,7 +26,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::limits::TimeLimits;
+use super::limits::{deadline_state, DeadlineState, TimeLimits};
 use crate::kit::calendar::HolidayCalendar;
 use crate::Invalid;
 
@@ -287,6 +287,34 @@ pub enum DeadlineKind {
     Accept,
     Finish,
     ReviewAnswer,
+    /// The next progress note to the worker.
+    ProgressNote,
+}
+
+impl DeadlineKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::Accept => "accept",
+            DeadlineKind::Finish => "finish",
+            DeadlineKind::ReviewAnswer => "review_answer",
+            DeadlineKind::ProgressNote => "progress_note",
+        }
+    }
+}
+
+/// One light of a case on a day: which deadline, when, and its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Light {
+    pub kind: DeadlineKind,
+    pub due: NaiveDate,
+    pub state: DeadlineState,
+}
+
+impl Light {
+    /// A red light escalates the case to the supervising level.
+    pub const fn escalates(&self) -> bool {
+        matches!(self.state, DeadlineState::Breached)
+    }
 }
 
 impl CaseState {
@@ -314,8 +342,7 @@ impl CaseState {
             Stage::Submitted => Some((DeadlineKind::Accept, limits.accept.deadline(self.submitted_on, calendar))),
             Stage::Accepted | Stage::InProgress => {
                 let from = self.accepted_on?;
-                let span = limits.finish.plus(self.extended_by.unwrap_or(0));
-                Some((DeadlineKind::Finish, span.deadline(from, calendar)))
+                Some((DeadlineKind::Finish, limits.finish_deadline(from, self.extended_by, calendar)))
             }
             Stage::ReviewRequested | Stage::UnderReview => {
                 Some((DeadlineKind::ReviewAnswer, limits.review_answer.deadline(self.review_asked_on?, calendar)))
@@ -332,6 +359,21 @@ impl CaseState {
             }
             _ => None,
         }
+    }
+
+    /// The lights of an open case on `today`: its stage's deadline and the
+    /// progress-note clock, each green, yellow (within `warn_lead_days`) or red.
+    /// What the deadline sweep warns about and escalates.
+    pub fn lights(&self, today: NaiveDate, limits: &TimeLimits, calendar: &HolidayCalendar) -> Vec<Light> {
+        let light = |kind, due| Light { kind, due, state: deadline_state(today, due, limits.warn_lead_days) };
+        let mut lights = Vec::new();
+        if let Some((kind, due)) = self.deadline(limits, calendar) {
+            lights.push(light(kind, due));
+        }
+        if let Some(due) = self.progress_note_due(limits, calendar) {
+            lights.push(light(DeadlineKind::ProgressNote, due));
+        }
+        lights
     }
 
     /// The last day a review of the last reply may be asked, if one may be.
@@ -709,6 +751,24 @@ mod tests {
         assert_eq!(state.review_window_ends(&LIMITS, cal), Some(date("2025-11-19")));
         let asked = transition(&state, &Event::RequestReview { reason: reason("不满意") }, &cx(Actor::Worker, date("2025-11-03"))).unwrap();
         assert_eq!(asked.deadline(&LIMITS, cal), Some((DeadlineKind::ReviewAnswer, date("2025-12-03"))));
+    }
+
+    #[test]
+    fn the_lights_turn_yellow_then_red_and_red_escalates() {
+        let cal = HolidayCalendar::official();
+        let filed = CaseState::submitted(date("2025-09-30")); // accept by 10-15, warned from 10-13
+        let on = |day| filed.lights(date(day), &LIMITS, cal);
+        assert_eq!(on("2025-10-12"), [Light { kind: DeadlineKind::Accept, due: date("2025-10-15"), state: DeadlineState::Ok }]);
+        assert_eq!(on("2025-10-13")[0].state, DeadlineState::Warning);
+        assert!(!on("2025-10-15")[0].escalates());
+        assert!(on("2025-10-16")[0].escalates());
+        let accepted = transition(&filed, &Event::Accept, &cx(Actor::Handler, date("2025-10-09"))).unwrap();
+        let lights = accepted.lights(date("2025-10-17"), &LIMITS, cal);
+        let kinds: Vec<&str> = lights.iter().map(|l| l.kind.as_str()).collect();
+        assert_eq!(kinds, ["finish", "progress_note"]);
+        assert_eq!(lights[1].due, date("2025-10-15"), "a note every 5 working days: 10-10, 11 (adjusted), 13, 14, 15");
+        assert!(lights[1].escalates() && !lights[0].escalates());
+        assert!(replied().lights(date("2026-06-01"), &LIMITS, cal).is_empty(), "no clock while the worker decides");
     }
 
     #[test]
