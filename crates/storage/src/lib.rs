@@ -4,16 +4,17 @@
 //! migrations and health), [`FoundationStore`] (organisations, people, roles,
 //! sign-in, sessions, rate limits, idempotency, the calendar, the audit chain)
 //! and one trait per part of a capability ([`StationStore`],
-//! [`StationUseStore`], [`StationIndexStore`], [`StationPhotoStore`]). A new
+//! [`StationUseStore`], [`StationIndexStore`], [`StationPhotoStore`],
+//! [`AppealStore`]). A new
 //! capability adds its folder and one supertrait line below
 //! (docs/adding-a-capability.md).
 //!
 //! Layout:
 //! - `sql/`: the shared SQL kit, a prelude each backend expands for its
 //!   database; it knows no capability.
-//! - `foundation/`, `stations/`: each capability's records, trait and SQL
+//! - `foundation/`, `stations/`, `appeals/`: each capability's records, trait and SQL
 //!   (one macro per trait, written once for both backends).
-//! - `appeals/`, `congress/`, `proposals/`, `membership/`: the places the next
+//! - `congress/`, `proposals/`, `membership/`: the places the next
 //!   capabilities take.
 //! - `backends/`: SQLite and PostgreSQL, where the kit and every capability's
 //!   SQL are expanded; the only module that names them all.
@@ -40,6 +41,7 @@ mod stations;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
+pub use appeals::{Appeal, AppealEvent, AppealFilter, AppealStore, NewAppeal};
 pub use backends::postgres::PostgresStore;
 pub use backends::sqlite::SqliteStore;
 pub use backends::{Backend, PoolStats};
@@ -74,6 +76,7 @@ store_of!(
     StationUseStore,
     StationIndexStore,
     StationPhotoStore,
+    AppealStore,
 );
 
 /// Opens the backend named by the URL's scheme: `sqlite:` or `postgres:`.

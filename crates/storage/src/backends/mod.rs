@@ -70,6 +70,7 @@ macro_rules! impl_sql_backend {
         mod station_photo_sql {
             crate::stations::sql::photos::impl_station_photo_sql!(super::$Store, $DB);
         }
+        mod appeal_sql { crate::appeals::sql::appeal::impl_appeal_sql!(super::$Store, $DB); }
     };
 }
 
