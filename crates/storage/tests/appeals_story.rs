@@ -22,7 +22,19 @@ async fn store() -> (Arc<dyn Store>, TestDatabase) {
     let db = fresh_database().await;
     let store = waystation_storage::open(&db.url).await.expect("open");
     store.migrate().await.expect("migrate");
+    assert_eq!(store.backend(), waystation_storage::test_support::backend_under_test());
     (store, db)
+}
+
+/// Runs `sql` straight on the test database, past the store: what a hand at the console could try.
+async fn raw(db: &TestDatabase, sql: &str) -> Result<(), sqlx::Error> {
+    if db.url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&db.url).await?;
+        sqlx::query(sql).execute(&pool).await.map(drop)
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url).await?;
+        sqlx::query(sql).execute(&pool).await.map(drop)
+    }
 }
 
 async fn org(store: &dyn Store, parent: Option<&Org>, kind: OrgKind, name: &str, code: Option<&str>) -> Org {
@@ -150,7 +162,7 @@ async fn case_numbers_run_per_division_and_china_day_and_are_never_reused() {
 
 #[tokio::test]
 async fn the_happy_path_is_recorded_on_the_timeline_and_in_the_audit_chain() {
-    let (store, _db) = store().await;
+    let (store, db) = store().await;
     let t = tree(&*store).await;
     let rider = store
         .create_user(None, NewUser { phone: PhoneNumber::parse("13900139000").unwrap(), name: None, password_hash: None })
@@ -211,6 +223,11 @@ async fn the_happy_path_is_recorded_on_the_timeline_and_in_the_audit_chain() {
     let actions: Vec<_> = rows.iter().filter(|r| r.entry.action.starts_with("appeal.")).map(|r| r.entry.action.as_str()).collect();
     assert_eq!(actions, ["appeal.file", "appeal.accept", "appeal.start", "appeal.reply", "appeal.confirm", "appeal.rate"]);
     verify_chain(&*store).await.unwrap();
+
+    // The timeline is append-only, like the audit log: rewriting or deleting it is refused.
+    raw(&db, "UPDATE appeal_events SET event = 'decline'").await.unwrap_err();
+    raw(&db, "DELETE FROM appeal_events").await.unwrap_err();
+    assert_eq!(store.appeal_timeline(id).await.unwrap(), timeline);
 }
 
 #[tokio::test]
