@@ -213,6 +213,8 @@ async fn the_happy_path_is_recorded_on_the_timeline_and_in_the_audit_chain() {
         ]
     );
     assert_eq!(timeline[0].actor_id, Some(rider.id));
+    assert_eq!(timeline[0].actor_kind, "worker");
+    assert_eq!(timeline[0].detail["case_number"], filed.case_number.as_str());
     assert_eq!(timeline[1].actor_kind, "handler");
     assert_eq!(timeline[3].detail["outcome"], "supported");
     assert_eq!(timeline[5].detail["stars"], 5);

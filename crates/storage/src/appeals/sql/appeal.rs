@@ -296,8 +296,8 @@ macro_rules! impl_appeal_sql {
                     "appeal_type": input.appeal_type.as_str(),
                     "category": input.category.as_str(),
                 });
-                let kind = if input.filed_by.is_some() { "worker" } else { "system" };
-                insert_event(&mut tx, id, now, actor, kind, "file", &detail, None, state.stage).await?;
+                // The filer is the worker, signed in or known by a verified phone number.
+                insert_event(&mut tx, id, now, actor, "worker", "file", &detail, None, state.stage).await?;
                 append_audit(&mut tx, audit(actor, "appeal.file", Some(input.org_id), format!("appeal:{id}"), detail)).await?;
                 let appeal = fetch_appeal(&mut *tx, id).await?;
                 tx.commit().await?;
