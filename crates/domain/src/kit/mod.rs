@@ -2,6 +2,7 @@
 //! nothing from `foundation`.
 
 pub mod calendar;
+pub mod china_time;
 pub mod idempotency;
 pub mod pagination;
 pub mod rate_limit;

@@ -10,11 +10,12 @@
 
 use std::ops::{Add, AddAssign};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::Serialize;
 
 use super::reservation::ReservationStatus;
 use crate::kit::calendar::HolidayCalendar;
+use crate::kit::china_time::china_day;
 use crate::Invalid;
 
 /// Names the formulas below; part of every answer.
@@ -41,15 +42,6 @@ pub const WEIGHT_ACTIVITY: f64 = 0.30;
 pub const WEIGHT_PRAISE: f64 = 0.30;
 pub const WEIGHT_HANDLING: f64 = 0.25;
 pub const WEIGHT_TIMELINESS: f64 = 0.15;
-
-fn china() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("a valid offset")
-}
-
-/// The China day an instant falls on.
-pub fn china_day(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&china()).date_naive()
-}
 
 /// The China day of a visit's hour bucket (hours since the Unix epoch).
 pub fn china_day_of_hour(hour: i64) -> NaiveDate {

@@ -1,7 +1,7 @@
 //! Using a station beyond finding it: reviews (stars and text, moderated),
 //! visits counted by QR check-in, and feedback answered by the manager.
 
-use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::reservation::checked_text;
 use crate::Invalid;
@@ -72,10 +72,6 @@ pub fn average_stars(sum: i64, count: i64) -> Option<f64> {
     (count > 0).then(|| ((sum as f64 / count as f64) * 10.0).round() / 10.0)
 }
 
-fn china() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("a valid offset")
-}
-
 /// The clock hour (China time, which is a whole number of hours from UTC) a
 /// visit falls in, as hours since the Unix epoch: at most one visit per worker,
 /// station and hour is counted.
@@ -86,7 +82,7 @@ pub fn visit_hour(at: DateTime<Utc>) -> i64 {
 /// The first visit hour of the China day that holds `now`, and of the 30 China
 /// days ending with it.
 pub fn visit_windows(now: DateTime<Utc>) -> (i64, i64) {
-    let local = now.with_timezone(&china());
+    let local = now.with_timezone(&crate::kit::china_time::offset());
     let midnight = local.date_naive().and_hms_opt(0, 0, 0).expect("midnight exists");
     let today = (midnight.and_utc().timestamp() - 8 * 3600).div_euclid(3600);
     (today, today - (TimeDelta::days(29).num_hours()))

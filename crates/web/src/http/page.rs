@@ -99,8 +99,7 @@ impl Shell {
     pub fn time(&self, at: impl std::borrow::Borrow<chrono::DateTime<Utc>>) -> String {
         let at = at.borrow();
         // Shown in China Standard Time, where the users are.
-        let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
-        at.with_timezone(&cst).format("%Y-%m-%d %H:%M").to_string()
+        at.with_timezone(&waystation_domain::kit::china_time::offset()).format("%Y-%m-%d %H:%M").to_string()
     }
 }
 

@@ -26,10 +26,11 @@ pub mod transfer;
 pub mod using;
 pub mod using_pages;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use waystation_domain::foundation::access::Action;
+use waystation_domain::kit::china_time;
 use waystation_domain::foundation::organisations::OrgId;
 use waystation_domain::stations::geo::{Datum, LatLng};
 use waystation_domain::stations::hours::OpeningHours;
@@ -44,23 +45,18 @@ use crate::http::error::ApiError;
 use crate::http::session::CurrentUser;
 use crate::http::state::AppState;
 
-/// China Standard Time: every station keeps its hours in it.
-pub fn china_time() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("a valid offset")
-}
-
 pub fn now_in_china() -> NaiveDateTime {
-    Utc::now().with_timezone(&china_time()).naive_local()
+    Utc::now().with_timezone(&china_time::offset()).naive_local()
 }
 
 /// A time given as RFC 3339 (any offset) or as a local China time without one.
 pub fn parse_time(input: &str, field: &'static str) -> Result<NaiveDateTime, Invalid> {
     if let Ok(with_offset) = DateTime::parse_from_rfc3339(input) {
-        return Ok(with_offset.with_timezone(&china_time()).naive_local());
+        return Ok(with_offset.with_timezone(&china_time::offset()).naive_local());
     }
     for format in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M%z"] {
         if let Ok(with_offset) = DateTime::parse_from_str(input, format) {
-            return Ok(with_offset.with_timezone(&china_time()).naive_local());
+            return Ok(with_offset.with_timezone(&china_time::offset()).naive_local());
         }
     }
     for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
@@ -88,7 +84,7 @@ mod tests {
 
 /// Renders a China local time with its offset, e.g. `2025-10-01T22:00:00+08:00`.
 pub fn china_rfc3339(local: NaiveDateTime) -> String {
-    local.and_local_timezone(china_time()).single().map(|t| t.to_rfc3339()).unwrap_or_default()
+    local.and_local_timezone(china_time::offset()).single().map(|t| t.to_rfc3339()).unwrap_or_default()
 }
 
 /// A point as a client sends it, in the datum it names.

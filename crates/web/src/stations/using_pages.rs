@@ -257,7 +257,7 @@ pub async fn station_use(state: &AppState, tr: Tr, user: Option<&CurrentUser>, s
 }
 
 fn date_of(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&super::china_time()).format("%Y-%m-%d").to_string()
+    at.with_timezone(&waystation_domain::kit::china_time::offset()).format("%Y-%m-%d").to_string()
 }
 
 fn review_row(r: Review, moderator: bool) -> ReviewRow {

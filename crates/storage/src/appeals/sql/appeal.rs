@@ -5,7 +5,8 @@
 macro_rules! impl_appeal_sql {
     ($Store:ty, $DB:ty) => {
         use async_trait::async_trait;
-        use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+        use chrono::{DateTime, NaiveDate, Utc};
+        use waystation_domain::kit::china_time::china_day;
         use sqlx::{Row as _, Transaction};
         use waystation_domain::appeals::{
             transition, Actor, CaseNumber, CaseState, CategoryCode, Context, DeadlineKind, Event, Stage, TimeLimits,
@@ -31,12 +32,6 @@ macro_rules! impl_appeal_sql {
 
         const EVENT_SELECT: &str = "SELECT id, appeal_id, at, actor_id, actor_kind, event, detail, from_stage, to_stage \
             FROM appeal_events";
-
-        /// The China-time day of an instant (one zone for the whole country).
-        fn china_day(at: DateTime<Utc>) -> NaiveDate {
-            let offset = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-            at.with_timezone(&offset).date_naive()
-        }
 
         fn actor_name(actor: Actor) -> &'static str {
             match actor {

@@ -15,7 +15,8 @@ macro_rules! impl_station_index_sql {
         use waystation_domain::kit::calendar::HolidayCalendar;
         use waystation_domain::foundation::organisations::OrgPath;
         use waystation_domain::foundation::people::UserId;
-        use waystation_domain::stations::indices::{china_day, china_day_of_hour, Counters};
+        use waystation_domain::kit::china_time::china_day;
+        use waystation_domain::stations::indices::{china_day_of_hour, Counters};
 
         use super::prelude::{append_audit, audit, corrupt, DbRow};
         use crate::error::StoreResult;

@@ -17,7 +17,8 @@ macro_rules! impl_station_use_sql {
         use waystation_domain::foundation::organisations::OrgPath;
         use waystation_domain::kit::pagination::{Page, PageRequest};
         use waystation_domain::foundation::people::UserId;
-        use waystation_domain::stations::indices::{china_day, china_day_of_hour, Counters};
+        use waystation_domain::kit::china_time::china_day;
+        use waystation_domain::stations::indices::{china_day_of_hour, Counters};
         use waystation_domain::stations::reservation::{
             check_people, ReservationChange, ReservationStatus, ResourceInput, Slot,
         };

@@ -164,7 +164,7 @@ pub(super) async fn station_page(
 }
 
 fn shell_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&crate::stations::china_time()).format("%Y-%m-%d %H:%M").to_string()
+    at.with_timezone(&waystation_domain::kit::china_time::offset()).format("%Y-%m-%d %H:%M").to_string()
 }
 
 #[derive(Debug, Deserialize)]
