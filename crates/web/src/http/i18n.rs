@@ -77,13 +77,8 @@ impl Lang {
 const LOCALE_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 /// The files of one language folder, as `(path, text)` in name order.
-fn files_of(folder: &str) -> Vec<(String, String)> {
-    let prefix = format!("{folder}/");
-    LOCALE_FILES
-        .iter()
-        .filter(|(name, _)| name.starts_with(&prefix))
-        .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
-        .collect()
+fn files_of(folder: &str) -> Vec<(&'static str, &'static str)> {
+    LOCALE_FILES.iter().copied().filter(|(name, _)| name.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))).collect()
 }
 
 /// Loads both languages' catalogs now; panics naming a key defined twice or a
@@ -99,7 +94,7 @@ static CATALOGS: LazyLock<(HashMap<String, String>, HashMap<String, String>)> = 
 });
 
 /// One language's catalog from its files; an error names a key defined twice.
-fn merge(files: &[(String, String)]) -> Result<HashMap<String, String>, String> {
+fn merge(files: &[(&str, &str)]) -> Result<HashMap<String, String>, String> {
     let mut catalog = HashMap::new();
     let mut origin: HashMap<String, &str> = HashMap::new();
     for (name, source) in files {
@@ -194,8 +189,7 @@ mod tests {
             assert!(files.iter().any(|(name, _)| name.ends_with("/kit.toml")), "{folder} has its kit.toml");
             merge(&files).unwrap();
         }
-        let file = |name: &str, text: &str| (name.to_owned(), text.to_owned());
-        let twice = merge(&[file("a.toml", "[nav]\nhome = \"A\""), file("b.toml", "[nav]\nhome = \"B\"")]);
+        let twice = merge(&[("a.toml", "[nav]\nhome = \"A\""), ("b.toml", "[nav]\nhome = \"B\"")]);
         assert_eq!(twice.unwrap_err(), "locale key nav.home is defined twice: in a.toml and in b.toml");
     }
 
