@@ -57,7 +57,7 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         let (presented, body) = if let Some(header) = parts.headers.get(CSRF_HEADER) {
             (header.to_str().ok().map(str::to_owned), body)
         } else if is_form {
-            let Ok(bytes) = axum::body::to_bytes(body, body_limit(state.upload_limits, parts.uri.path())).await else {
+            let Ok(bytes) = axum::body::to_bytes(body, body_limit(state.handed_in.upload_limits, parts.uri.path())).await else {
                 return ApiError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "body_too_large").into_response();
             };
             let field = posted_field(content_type, &bytes, CSRF_FIELD).await;

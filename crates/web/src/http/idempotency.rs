@@ -30,11 +30,11 @@ fn exempt(never_replayed: &[&[&str]], path: &str) -> bool {
 }
 
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() != Method::POST || exempt(state.never_replayed, request.uri().path()) {
+    if request.method() != Method::POST || exempt(state.handed_in.never_replayed, request.uri().path()) {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, body_limit(state.upload_limits, parts.uri.path())).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, body_limit(state.handed_in.upload_limits, parts.uri.path())).await else {
         return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large").into_response();
     };
     let raw_key = match parts.headers.get(HEADER) {

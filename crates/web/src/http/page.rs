@@ -217,7 +217,7 @@ impl FromRequestParts<AppState> for ConsoleContext {
 /// The console entries of the capabilities that `user` may open, in the order
 /// the crate root listed them.
 pub fn console_entries(state: &AppState, user: &CurrentUser) -> Vec<&'static ConsoleEntry> {
-    state.console.iter().copied().filter(|entry| (entry.visible)(&user.caller)).collect()
+    state.handed_in.console.iter().copied().filter(|entry| (entry.visible)(&user.caller)).collect()
 }
 
 /// Renders every [`ApiError`] in the caller's language: JSON under `/api`,

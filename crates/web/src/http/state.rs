@@ -34,20 +34,19 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<HttpConfig>,
     pub metrics: PrometheusHandle,
-    /// The routes that take larger bodies than a form, from every capability.
-    pub upload_limits: &'static [&'static [UploadLimit]],
-    /// The console's entries, from every capability.
-    pub console: &'static [&'static ConsoleEntry],
-    /// Path prefixes whose POST answers are never stored for replay, from every
-    /// capability (see `idempotency`).
-    pub never_replayed: &'static [&'static [&'static str]],
+    /// What the crate root handed in from every capability.
+    pub handed_in: HandedIn,
     parts: Arc<Parts>,
 }
 
 /// What the crate root hands the kit from every capability.
+#[derive(Clone, Copy)]
 pub struct HandedIn {
+    /// The routes that take larger bodies than a form.
     pub upload_limits: &'static [&'static [UploadLimit]],
+    /// The console's entries.
     pub console: &'static [&'static ConsoleEntry],
+    /// Path prefixes whose POST answers are never stored for replay (see `idempotency`).
     pub never_replayed: &'static [&'static [&'static str]],
 }
 
@@ -60,8 +59,7 @@ impl AppState {
         parts: Parts,
         handed_in: HandedIn,
     ) -> Self {
-        let HandedIn { upload_limits, console, never_replayed } = handed_in;
-        Self { store, config: Arc::new(config), metrics, upload_limits, console, never_replayed, parts: Arc::new(parts) }
+        Self { store, config: Arc::new(config), metrics, handed_in, parts: Arc::new(parts) }
     }
 
     /// A capability's part. Every part is installed before the state is
