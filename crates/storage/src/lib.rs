@@ -41,14 +41,14 @@ mod stations;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
-pub use appeals::{Appeal, AppealEvent, AppealFilter, AppealStore, NewAppeal};
+pub use appeals::{Appeal, AppealEvent, AppealFilter, AppealStore, NewAppeal, SweepReport};
 pub use backends::postgres::PostgresStore;
 pub use backends::sqlite::SqliteStore;
 pub use backends::{Backend, PoolStats};
 pub use error::{StoreError, StoreResult};
 pub use foundation::{
-    Authenticated, FoundationStore, GrantRecord, IdempotencyStart, NewOrg, NewSession, NewUser, Org, SessionRecord,
-    SignInMethod, StoredResponse, User,
+    Authenticated, FoundationStore, GrantRecord, IdempotencyStart, NewNotification, NewOrg, NewSession, NewUser,
+    Notification, Org, SessionRecord, SignInMethod, SmsMessage, StoredResponse, User,
 };
 pub use stations::{
     CounterScope, Feedback, ImportOutcome, ImportRow, LocationRecord, NewReservation, PhotoBytes, RebuildOutcome,

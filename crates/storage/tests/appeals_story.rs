@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use waystation_domain::appeals::{
-    Actor, AppealType, CaseNumber, Category, CategoryCode, Context, DeadlineKind, Event, Level, Outcome, Stage, TimeLimits,
+    Actor, AppealType, CaseNumber, Category, CategoryCode, Context, DeadlineKind, Event, Level, Outcome, Partner, RoutedBy, Stage, TimeLimits,
 };
 use waystation_domain::foundation::audit::ChainVerifier;
 use waystation_domain::foundation::organisations::{DivisionCode, OrgKind, OrgName};
@@ -75,6 +75,8 @@ fn filing(org_id: i64, filed_by: Option<i64>, category: Category, text: &str) ->
         text: text.to_owned(),
         fields: serde_json::json!({"employer": "某配送站", "amount": 3200}),
         location: Some((29.5563, 106.5775)),
+        green_channel: category.green_channel(),
+        routed_by: RoutedBy::Place,
     }
 }
 
@@ -295,7 +297,8 @@ async fn a_subtree_queue_pages_through_cursors() {
     let elsewhere = file(&*store, filing(t.jiangbei.id, None, Category::WageArrears, "江北"), now).await;
     fire(&*store, yuzhong_ids[0], Actor::Handler, day(2025, 10, 9), Event::Accept).await.unwrap();
 
-    // Newest first, two at a time, through the district's subtree (the street included).
+    // Green channel (wage arrears) first, then newest first, two at a time,
+    // through the district's subtree (the street included).
     let mut seen = Vec::new();
     let mut request = PageRequest::parse(None, Some(2)).unwrap();
     let mut pages = 0;
@@ -310,9 +313,10 @@ async fn a_subtree_queue_pages_through_cursors() {
         }
     }
     assert_eq!(pages, 3);
-    let mut newest_first = yuzhong_ids.clone();
-    newest_first.reverse();
-    assert_eq!(seen, newest_first);
+    let mut green_newest_first: Vec<i64> = yuzhong_ids[..4].to_vec();
+    green_newest_first.reverse();
+    green_newest_first.push(yuzhong_ids[4]);
+    assert_eq!(seen, green_newest_first);
 
     // The province sees all six; the street only its own two.
     let all = store.appeals_in_subtree(t.province.id, &AppealFilter::default(), PageRequest::FIRST).await.unwrap();
@@ -322,10 +326,10 @@ async fn a_subtree_queue_pages_through_cursors() {
     assert_eq!(street.items.iter().map(|a| a.id).collect::<Vec<_>>(), [yuzhong_ids[3], yuzhong_ids[1]]);
 
     // Filters: by stage and by category.
-    let filter = AppealFilter { stage: Some(Stage::Accepted), category: None };
+    let filter = AppealFilter { stage: Some(Stage::Accepted), ..AppealFilter::default() };
     let accepted = store.appeals_in_subtree(t.yuzhong.id, &filter, PageRequest::FIRST).await.unwrap();
     assert_eq!(accepted.items.iter().map(|a| a.id).collect::<Vec<_>>(), [yuzhong_ids[0]]);
-    let filter = AppealFilter { stage: Some(Stage::Submitted), category: Some(CategoryCode::from(Category::WageArrears)) };
+    let filter = AppealFilter { stage: Some(Stage::Submitted), category: Some(CategoryCode::from(Category::WageArrears)), ..AppealFilter::default() };
     let waiting = store.appeals_in_subtree(t.yuzhong.id, &filter, PageRequest::FIRST).await.unwrap();
     assert_eq!(waiting.items.iter().map(|a| a.id).collect::<Vec<_>>(), [yuzhong_ids[3], yuzhong_ids[2], yuzhong_ids[1]]);
 
@@ -354,4 +358,180 @@ async fn filings_at_the_same_moment_get_distinct_numbers() {
     }
     assert_eq!(numbers, (1..=8).collect::<HashSet<u32>>());
     verify_chain(&*store).await.unwrap();
+}
+
+async fn staff(store: &dyn Store, phone: &str, org: &Org, role: waystation_domain::foundation::people::Role) -> i64 {
+    let user = store
+        .create_user(None, NewUser { phone: PhoneNumber::parse(phone).unwrap(), name: None, password_hash: None })
+        .await
+        .unwrap();
+    store.grant_role(None, user.id, org.id, role).await.unwrap();
+    user.id
+}
+
+fn at(today: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&today.and_hms_opt(2, 0, 0).unwrap())
+}
+
+#[tokio::test]
+async fn a_transfer_moves_the_case_to_the_other_union_and_tells_both_sides() {
+    use waystation_domain::foundation::people::Role;
+    let (store, _db) = store().await;
+    let t = tree(&*store).await;
+    let rider = staff(&*store, "13900139001", &t.street, Role::Worker).await;
+    let yuzhong_handler = staff(&*store, "13900139002", &t.yuzhong, Role::CaseHandler).await;
+    let jiangbei_handler = staff(&*store, "13900139003", &t.jiangbei, Role::CaseHandler).await;
+    let filed = file(&*store, filing(t.yuzhong.id, Some(rider), Category::ParkingTowing, "电动车被拖走"), first_instant()).await;
+    assert_eq!(store.unread_notifications(yuzhong_handler).await.unwrap(), 1, "the acting union hears of the filing");
+    assert_eq!(store.unread_notifications(rider).await.unwrap(), 0, "nobody is told of their own act");
+
+    let to_self = fire(&*store, filed.id, Actor::Handler, day(2025, 10, 9), Event::Transfer { to: t.yuzhong.id, reason: "x".into() }).await;
+    assert!(matches!(to_self, Err(StoreError::Invalid(ref i)) if i.code == "transfer_to_itself"), "{to_self:?}");
+    let moved = fire(&*store, filed.id, Actor::Handler, day(2025, 10, 9), Event::Transfer { to: t.jiangbei.id, reason: "拖车点属江北区".into() })
+        .await
+        .unwrap();
+    assert_eq!(moved.org_id, t.jiangbei.id);
+    assert_eq!(moved.case_number, filed.case_number, "the case keeps its number");
+    assert_eq!(moved.due, filed.due, "passing a case on does not restart its clock");
+    assert_eq!(store.unread_notifications(jiangbei_handler).await.unwrap(), 1);
+    let told = store.notifications_of(rider, PageRequest::FIRST).await.unwrap();
+    assert_eq!(told.items.len(), 1);
+    assert_eq!(told.items[0].kind, "appeal.transfer");
+    assert_eq!(told.items[0].link, format!("/appeals/{}", filed.case_number.as_str()));
+    let timeline = store.appeal_timeline(filed.id).await.unwrap();
+    let transfer = timeline.last().unwrap();
+    assert_eq!((transfer.event.as_str(), transfer.detail["from_org"].as_i64()), ("transfer", Some(t.yuzhong.id)));
+    assert_eq!(store.mark_notifications_read(rider, None, Utc::now()).await.unwrap(), 1);
+    assert_eq!(store.unread_notifications(rider).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn joint_handling_records_each_partners_actions_on_the_same_case() {
+    let (store, _db) = store().await;
+    let t = tree(&*store).await;
+    let filed = file(&*store, filing(t.yuzhong.id, None, Category::WageArrears, "7名骑手被拖欠工资"), first_instant()).await;
+    fire(&*store, filed.id, Actor::Handler, day(2025, 10, 9), Event::Accept).await.unwrap();
+    let joined = fire(
+        &*store,
+        filed.id,
+        Actor::Handler,
+        day(2025, 10, 9),
+        Event::JoinPartner { partner: Partner::LabourInspectorate, contact: "劳动监察大队".into() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(joined.state.partners, vec![Partner::LabourInspectorate]);
+    assert_eq!(store.get_appeal(filed.id).await.unwrap().state.partners, vec![Partner::LabourInspectorate]);
+    let stranger = fire(
+        &*store,
+        filed.id,
+        Actor::Handler,
+        day(2025, 10, 10),
+        Event::PartnerAction { partner: Partner::Court, text: "立案".into() },
+    )
+    .await;
+    assert!(matches!(stranger, Err(StoreError::Invalid(ref i)) if i.code == "partner_not_joined"));
+    fire(
+        &*store,
+        filed.id,
+        Actor::Handler,
+        day(2025, 10, 10),
+        Event::PartnerAction { partner: Partner::LabourInspectorate, text: "责令企业限期支付".into() },
+    )
+    .await
+    .unwrap();
+    let events: Vec<String> = store.appeal_timeline(filed.id).await.unwrap().into_iter().map(|e| e.event).collect();
+    assert_eq!(events, ["file", "accept", "join_partner", "partner_action"]);
+}
+
+#[tokio::test]
+async fn queues_put_the_green_channel_first_and_split_own_from_supervised() {
+    let (store, _db) = store().await;
+    let t = tree(&*store).await;
+    let own = file(&*store, filing(t.yuzhong.id, None, Category::ParkingTowing, "拖车"), first_instant()).await;
+    let green = file(&*store, filing(t.street.id, None, Category::WageArrears, "欠薪"), first_instant()).await;
+    let newer = file(&*store, filing(t.street.id, None, Category::ParkingTowing, "罚款"), first_instant()).await;
+    let all = store.appeals_in_subtree(t.yuzhong.id, &AppealFilter::default(), PageRequest::FIRST).await.unwrap();
+    let ids: Vec<i64> = all.items.iter().map(|a| a.id).collect();
+    assert_eq!(ids, [green.id, newer.id, own.id], "green channel first, then newest first");
+    let mine = AppealFilter { root_only: true, ..AppealFilter::default() };
+    let ids: Vec<i64> = store.appeals_in_subtree(t.yuzhong.id, &mine, PageRequest::FIRST).await.unwrap().items.iter().map(|a| a.id).collect();
+    assert_eq!(ids, [own.id]);
+    let below = AppealFilter { below_root_only: true, ..AppealFilter::default() };
+    let ids: Vec<i64> = store.appeals_in_subtree(t.yuzhong.id, &below, PageRequest::FIRST).await.unwrap().items.iter().map(|a| a.id).collect();
+    assert_eq!(ids, [green.id, newer.id]);
+    let greens = AppealFilter { green_channel_only: true, ..AppealFilter::default() };
+    assert_eq!(store.appeals_in_subtree(t.province.id, &greens, PageRequest::FIRST).await.unwrap().items.len(), 1);
+    // Filed 2025-10-01, accept within 15 days: 10-16 is the last day, overdue from the 17th.
+    let overdue = |on| AppealFilter { overdue_on: Some(on), ..AppealFilter::default() };
+    assert_eq!(store.appeals_in_subtree(t.yuzhong.id, &overdue(day(2025, 10, 16)), PageRequest::FIRST).await.unwrap().items.len(), 0);
+    assert_eq!(store.appeals_in_subtree(t.yuzhong.id, &overdue(day(2025, 10, 17)), PageRequest::FIRST).await.unwrap().items.len(), 3);
+    let first = store.appeals_in_subtree(t.yuzhong.id, &AppealFilter::default(), PageRequest::parse(None, Some(2)).unwrap()).await.unwrap();
+    let rest = store.appeals_in_subtree(t.yuzhong.id, &AppealFilter::default(), PageRequest::parse(first.next_cursor.as_deref(), Some(2)).unwrap()).await.unwrap();
+    assert_eq!(rest.items.iter().map(|a| a.id).collect::<Vec<_>>(), [own.id], "pages run on in queue order");
+}
+
+#[tokio::test]
+async fn the_deadline_sweep_warns_and_escalates_each_case_exactly_once_even_when_servers_race() {
+    use waystation_domain::appeals::Catalogue;
+    use waystation_domain::foundation::people::Role;
+    let (store, _db) = store().await;
+    let t = tree(&*store).await;
+    let handler = staff(&*store, "13900139011", &t.street, Role::CaseHandler).await;
+    let supervisor = staff(&*store, "13900139012", &t.yuzhong, Role::CaseHandler).await;
+    let head = staff(&*store, "13900139013", &t.street, Role::OrgAdmin).await;
+    let filed = file(&*store, filing(t.street.id, None, Category::ParkingTowing, "拖车"), first_instant()).await;
+    let catalogue = Catalogue::builtin();
+    let calendar = HolidayCalendar::official();
+    let base = store.unread_notifications(handler).await.unwrap();
+
+    // Accept within 15 days of 10-01: due 10-16, yellow from 10-14 (3 days ahead).
+    let early = store.sweep_appeal_deadlines(at(day(2025, 10, 10)), &catalogue, calendar).await.unwrap();
+    assert_eq!((early.warned, early.escalated), (0, 0));
+    let (a, b) = tokio::join!(
+        store.sweep_appeal_deadlines(at(day(2025, 10, 14)), &catalogue, calendar),
+        store.sweep_appeal_deadlines(at(day(2025, 10, 14)), &catalogue, calendar),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.warned + b.warned, 1, "two servers sweeping at once warn once: {a:?} {b:?}");
+    assert_eq!(store.unread_notifications(handler).await.unwrap(), base + 1);
+    assert_eq!(store.unread_notifications(supervisor).await.unwrap(), 0, "a yellow light stays with the handler");
+    let again = store.sweep_appeal_deadlines(at(day(2025, 10, 15)), &catalogue, calendar).await.unwrap();
+    assert_eq!(again.warned, 0, "the same light never fires twice");
+
+    let red = store.sweep_appeal_deadlines(at(day(2025, 10, 17)), &catalogue, calendar).await.unwrap();
+    assert_eq!(red.escalated, 1);
+    let escalated = store.get_appeal(filed.id).await.unwrap();
+    assert_eq!(escalated.escalated_on, Some(day(2025, 10, 17)));
+    assert_eq!(store.unread_notifications(supervisor).await.unwrap(), 1, "the supervising level hears of the breach");
+    assert!(store.unread_notifications(head).await.unwrap() >= 1, "the head is told personally");
+    let queue = AppealFilter { escalated_only: true, below_root_only: true, ..AppealFilter::default() };
+    let seen = store.appeals_in_subtree(t.yuzhong.id, &queue, PageRequest::FIRST).await.unwrap();
+    assert_eq!(seen.items.iter().map(|a| a.id).collect::<Vec<_>>(), [filed.id], "it appears at the supervising level");
+    let later = store.sweep_appeal_deadlines(at(day(2025, 10, 20)), &catalogue, calendar).await.unwrap();
+    assert_eq!(later.escalated, 0);
+    let events: Vec<String> = store.appeal_timeline(filed.id).await.unwrap().into_iter().map(|e| e.event).collect();
+    assert_eq!(events, ["file", "warn", "escalate"]);
+}
+
+#[tokio::test]
+async fn a_replied_case_closes_after_the_workers_silence() {
+    use waystation_domain::appeals::Catalogue;
+    let (store, _db) = store().await;
+    let t = tree(&*store).await;
+    let filed = file(&*store, filing(t.street.id, None, Category::ParkingTowing, "拖车"), first_instant()).await;
+    fire(&*store, filed.id, Actor::Handler, day(2025, 10, 9), Event::Accept).await.unwrap();
+    fire(&*store, filed.id, Actor::Handler, day(2025, 10, 10), Event::Reply { outcome: Outcome::Explained, text: "已说明".into() })
+        .await
+        .unwrap();
+    let catalogue = Catalogue::builtin();
+    // 15 days from 10-10 end on Saturday 10-25, which moves to Monday 10-27.
+    let quiet = store.sweep_appeal_deadlines(at(day(2025, 10, 27)), &catalogue, HolidayCalendar::official()).await.unwrap();
+    assert_eq!(quiet.closed_after_silence, 0);
+    let closed = store.sweep_appeal_deadlines(at(day(2025, 10, 28)), &catalogue, HolidayCalendar::official()).await.unwrap();
+    assert_eq!(closed.closed_after_silence, 1);
+    let appeal = store.get_appeal(filed.id).await.unwrap();
+    assert_eq!((appeal.state.stage, appeal.state.closed_on), (Stage::Closed, Some(day(2025, 10, 28))));
+    let events: Vec<String> = store.appeal_timeline(filed.id).await.unwrap().into_iter().map(|e| e.event).collect();
+    assert_eq!(events.last().map(String::as_str), Some("close_after_silence"));
 }

@@ -11,6 +11,9 @@
 //! - [`limits`]: the time limits ([`TimeLimits`], each a [`Span`] of calendar or
 //!   working days) and the deadline arithmetic on the official holiday calendar,
 //!   with the yellow/red light of a deadline ([`deadline_state`]).
+//! - [`notify`]: who is told of an event or a deadline light.
+//! - [`routing`]: which union acts on a filing ([`route`]), which supervises,
+//!   and who a signed-in person is for a case ([`actor_for`]).
 //! - [`workflow`]: the state machine — [`Stage`], [`Level`] (base, review,
 //!   re-review), [`Event`], [`Actor`] — moved only by [`transition`], which
 //!   refuses an illegal event with a stable code; a case's deadlines and their
@@ -19,9 +22,12 @@
 pub mod case_number;
 pub mod kind;
 pub mod limits;
+pub mod notify;
+pub mod routing;
 pub mod workflow;
 
 pub use case_number::CaseNumber;
 pub use kind::{AppealType, Catalogue, Category, CategoryCode, CategoryDef, FieldKind, FieldProblem, FieldSpec};
 pub use limits::{deadline_state, DayUnit, DeadlineState, Span, TimeLimits};
-pub use workflow::{transition, Actor, CaseState, Context, DeadlineKind, Event, Level, Light, Outcome, Stage};
+pub use workflow::{transition, Actor, CaseState, Context, DeadlineKind, Event, Level, Light, Outcome, Partner, Stage};
+pub use routing::{actor_for, route, Route, RouteHints, RoutedBy};

@@ -19,6 +19,12 @@
 //! state or an [`Invalid`] with a stable code — never a silent no-op. A note
 //! leaves the stage as it is but records the day (the progress-note clock).
 //! Who fired the event, when and why is for the caller's timeline.
+//!
+//! Two events leave the stage as it is and change who works on the case: a
+//! **transfer** to another union (with a reason; the deadlines run on — passing
+//! a case on does not restart its clock), and **joint handling** with a
+//! [`Partner`] department (劳动监察, 仲裁, 法院…), whose actions are then recorded
+//! on the same case ([`Event::PartnerAction`]).
 
 use std::fmt;
 use std::str::FromStr;
@@ -177,6 +183,50 @@ impl FromStr for Outcome {
     }
 }
 
+/// A department a union handles a case jointly with (两站联动, 联合调处).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Partner {
+    LabourInspectorate,
+    LabourArbitration,
+    Court,
+    PetitionBureau,
+    TrafficPolice,
+    PlatformCompany,
+    RightsLawyer,
+}
+
+impl Partner {
+    pub const ALL: [Partner; 7] = [
+        Partner::LabourInspectorate,
+        Partner::LabourArbitration,
+        Partner::Court,
+        Partner::PetitionBureau,
+        Partner::TrafficPolice,
+        Partner::PlatformCompany,
+        Partner::RightsLawyer,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Partner::LabourInspectorate => "labour_inspectorate",
+            Partner::LabourArbitration => "labour_arbitration",
+            Partner::Court => "court",
+            Partner::PetitionBureau => "petition_bureau",
+            Partner::TrafficPolice => "traffic_police",
+            Partner::PlatformCompany => "platform_company",
+            Partner::RightsLawyer => "rights_lawyer",
+        }
+    }
+}
+
+impl FromStr for Partner {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        Partner::ALL.into_iter().find(|p| p.as_str() == s).ok_or(Invalid::field("partner", "unknown_partner"))
+    }
+}
+
 /// Who fires an event, relative to the case.
 ///
 /// The caller decides who someone is for a given case (routing knows which
@@ -222,6 +272,13 @@ pub enum Event {
     RequestReview { reason: String },
     /// A duplicate of case `into` (the caller checks that it exists and differs).
     MergeInto { into: i64 },
+    /// Pass the case to union `to` (the caller checks that it exists, is a
+    /// union and differs from the present one).
+    Transfer { to: i64, reason: String },
+    /// Open joint handling with a partner department.
+    JoinPartner { partner: Partner, contact: String },
+    /// What a joined partner did, recorded on the case.
+    PartnerAction { partner: Partner, text: String },
 }
 
 impl Event {
@@ -239,6 +296,9 @@ impl Event {
             Event::Reopen { .. } => "reopen",
             Event::RequestReview { .. } => "request_review",
             Event::MergeInto { .. } => "merge_into",
+            Event::Transfer { .. } => "transfer",
+            Event::JoinPartner { .. } => "join_partner",
+            Event::PartnerAction { .. } => "partner_action",
         }
     }
 }
@@ -269,6 +329,9 @@ pub struct CaseState {
     pub closed_on: Option<NaiveDate>,
     pub rating: Option<u8>,
     pub merged_into: Option<i64>,
+    /// The partner departments handling the case jointly, in the order they joined.
+    #[serde(default)]
+    pub partners: Vec<Partner>,
 }
 
 /// What [`transition`] needs besides the state and the event.
@@ -333,6 +396,7 @@ impl CaseState {
             closed_on: None,
             rating: None,
             merged_into: None,
+            partners: Vec::new(),
         }
     }
 
@@ -414,7 +478,10 @@ pub fn may_fire(actor: Actor, event: &Event, state: &CaseState) -> bool {
         | Event::Note { .. }
         | Event::Extend { .. }
         | Event::Reply { .. }
-        | Event::MergeInto { .. } => {
+        | Event::MergeInto { .. }
+        | Event::Transfer { .. }
+        | Event::JoinPartner { .. }
+        | Event::PartnerAction { .. } => {
             let reviewing = matches!(state.stage, Stage::ReviewRequested | Stage::UnderReview);
             if reviewing {
                 actor == Actor::Supervisor
@@ -444,7 +511,8 @@ pub fn transition(state: &CaseState, event: &Event, cx: &Context<'_>) -> Result<
         Event::Rate { .. } => state.stage == Closed,
         Event::Reopen { .. } => matches!(state.stage, Closed | Rated),
         Event::RequestReview { .. } => matches!(state.stage, Replied | Closed | Rated),
-        Event::MergeInto { .. } => matches!(state.stage, Submitted | Accepted | InProgress),
+        Event::MergeInto { .. } | Event::Transfer { .. } => matches!(state.stage, Submitted | Accepted | InProgress),
+        Event::JoinPartner { .. } | Event::PartnerAction { .. } => matches!(state.stage, Accepted | InProgress | UnderReview),
     };
     if !legal {
         return Err(ILLEGAL);
@@ -553,6 +621,22 @@ pub fn transition(state: &CaseState, event: &Event, cx: &Context<'_>) -> Result<
             next.stage = Merged;
             next.merged_into = Some(*into);
         }
+        Event::Transfer { reason, .. } => {
+            text(reason, "reason", MAX_REASON, true)?;
+        }
+        Event::JoinPartner { partner, contact } => {
+            if state.partners.contains(partner) {
+                return Err(Invalid::field("partner", "partner_already_joined"));
+            }
+            text(contact, "contact", MAX_REASON, false)?;
+            next.partners.push(*partner);
+        }
+        Event::PartnerAction { partner, text: action } => {
+            if !state.partners.contains(partner) {
+                return Err(Invalid::field("partner", "partner_not_joined"));
+            }
+            text(action, "text", MAX_NOTE, true)?;
+        }
     }
     Ok(next)
 }
@@ -607,6 +691,45 @@ mod tests {
             (Actor::Handler, "2025-10-09", Event::Start),
             (Actor::Handler, "2025-10-20", reply()),
         ])
+    }
+
+    #[test]
+    fn a_transfer_keeps_the_stage_and_the_clock_and_needs_a_reason() {
+        let accepted = run(&[(Actor::Handler, "2025-10-09", Event::Accept)]);
+        let moved = transition(&accepted, &Event::Transfer { to: 9, reason: "属地在江北区".into() }, &cx(Actor::Handler, date("2025-10-10")))
+            .unwrap();
+        assert_eq!(moved, accepted, "the stage and every deadline run on");
+        let no_reason = transition(&accepted, &Event::Transfer { to: 9, reason: " ".into() }, &cx(Actor::Handler, date("2025-10-10")));
+        assert_eq!(no_reason.unwrap_err().code, "reason_required");
+        let by_worker = transition(&accepted, &Event::Transfer { to: 9, reason: "x".into() }, &cx(Actor::Worker, date("2025-10-10")));
+        assert_eq!(by_worker.unwrap_err().code, "actor_not_allowed");
+        let replied = replied();
+        let late = transition(&replied, &Event::Transfer { to: 9, reason: "x".into() }, &cx(Actor::Handler, date("2025-10-21")));
+        assert_eq!(late.unwrap_err().code, "illegal_transition");
+    }
+
+    #[test]
+    fn partners_join_once_and_only_joined_partners_act() {
+        let accepted = run(&[(Actor::Handler, "2025-10-09", Event::Accept)]);
+        let today = cx(Actor::Handler, date("2025-10-10"));
+        let action = Event::PartnerAction { partner: Partner::LabourInspectorate, text: "已约谈用工企业".into() };
+        assert_eq!(transition(&accepted, &action, &today).unwrap_err().code, "partner_not_joined");
+        let join = Event::JoinPartner { partner: Partner::LabourInspectorate, contact: "德化县劳动监察大队".into() };
+        let joint = transition(&accepted, &join, &today).unwrap();
+        assert_eq!(joint.partners, vec![Partner::LabourInspectorate]);
+        assert_eq!(joint.stage, Stage::Accepted);
+        assert_eq!(transition(&joint, &join, &today).unwrap_err().code, "partner_already_joined");
+        assert_eq!(transition(&joint, &action, &today).unwrap(), joint);
+        let submitted = CaseState::submitted(date("2025-09-30"));
+        assert_eq!(transition(&submitted, &join, &today).unwrap_err().code, "illegal_transition");
+    }
+
+    #[test]
+    fn every_partner_round_trips_through_its_name() {
+        for partner in Partner::ALL {
+            assert_eq!(partner.as_str().parse::<Partner>(), Ok(partner));
+        }
+        assert!("astrologer".parse::<Partner>().is_err());
     }
 
     #[test]
@@ -900,6 +1023,9 @@ mod tests {
             Just(Event::Reopen { reason: "未解决".into() }),
             Just(Event::RequestReview { reason: "不满意".into() }),
             (1i64..100).prop_map(|into| Event::MergeInto { into }),
+            (1i64..100).prop_map(|to| Event::Transfer { to, reason: "属地".into() }),
+            (0usize..Partner::ALL.len()).prop_map(|i| Event::JoinPartner { partner: Partner::ALL[i], contact: String::new() }),
+            (0usize..Partner::ALL.len()).prop_map(|i| Event::PartnerAction { partner: Partner::ALL[i], text: "已协调".into() }),
         ]
     }
 
@@ -991,7 +1117,7 @@ mod tests {
                             extensions += 1;
                         }
                         prop_assert!(extensions <= 1);
-                        prop_assert!(next.stage != before.stage || matches!(event, Event::Note { .. } | Event::Extend { .. }),
+                        prop_assert!(next.stage != before.stage || matches!(event, Event::Note { .. } | Event::Extend { .. } | Event::Transfer { .. } | Event::JoinPartner { .. } | Event::PartnerAction { .. }),
                             "only notes and extensions keep the stage");
                         state = next;
                     }

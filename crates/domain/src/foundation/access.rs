@@ -48,6 +48,11 @@ pub enum Action {
     ViewStationRecords,
     /// Add a year of the official holiday calendar.
     ManageCalendar,
+    /// Work on the appeals of a union's subtree: act on its own cases,
+    /// supervise and review those of the unions below, read its dashboards.
+    HandleAppeals,
+    /// Define appeal categories and their time limits (system-wide).
+    ManageAppealRules,
 }
 
 impl Action {
@@ -68,7 +73,8 @@ impl Action {
             Action::RevealPhone => ACTING_ON_PEOPLE,
             Action::ManageStations => ADMINS,
             Action::EditStation | Action::ViewStationRecords => STATION_STAFF,
-            Action::ManageCalendar => SYSTEM,
+            Action::ManageCalendar | Action::ManageAppealRules => SYSTEM,
+            Action::HandleAppeals => ACTING_ON_PEOPLE,
         }
     }
 }

@@ -5,7 +5,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use waystation_domain::appeals::{AppealType, CaseNumber, CaseState, CategoryCode, Context, DeadlineKind, Event, Stage, TimeLimits};
+use waystation_domain::appeals::routing::OrgNode;
+use waystation_domain::appeals::{
+    AppealType, Catalogue, CaseNumber, CaseState, CategoryCode, Context, DeadlineKind, Event, RoutedBy, Stage, TimeLimits,
+};
 use waystation_domain::foundation::organisations::{OrgId, OrgPath};
 use waystation_domain::foundation::people::{PhoneNumber, UserId};
 use waystation_domain::kit::calendar::HolidayCalendar;
@@ -30,6 +33,10 @@ pub struct NewAppeal {
     pub fields: serde_json::Value,
     /// WGS-84 latitude and longitude, when the worker gave a place.
     pub location: Option<(f64, f64)>,
+    /// The category takes the green channel (priority in every queue).
+    pub green_channel: bool,
+    /// Why routing chose the union (recorded on the timeline).
+    pub routed_by: RoutedBy,
 }
 
 /// An appeal as stored.
@@ -51,6 +58,11 @@ pub struct Appeal {
     pub state: CaseState,
     /// The deadline the union works against now, if the case is open.
     pub due: Option<(DeadlineKind, NaiveDate)>,
+    /// The next progress note to the worker, while the union works on it.
+    pub note_due: Option<NaiveDate>,
+    pub green_channel: bool,
+    /// The day a red light escalated it to the supervising level.
+    pub escalated_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -77,6 +89,29 @@ pub struct AppealEvent {
 pub struct AppealFilter {
     pub stage: Option<Stage>,
     pub category: Option<CategoryCode>,
+    /// Only the cases of the subtree's root union itself ("my union's").
+    pub root_only: bool,
+    /// Only the cases of the unions below the root ("the levels I supervise").
+    pub below_root_only: bool,
+    /// Only open cases whose deadline has passed on this China day.
+    pub overdue_on: Option<NaiveDate>,
+    pub green_channel_only: bool,
+    pub escalated_only: bool,
+    /// Only open cases (any stage before a final answer).
+    pub open_only: bool,
+}
+
+/// What one run of the deadline sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SweepReport {
+    /// Open cases looked at (their deadline within the warning lead).
+    pub examined: u64,
+    /// Yellow warnings sent (each once).
+    pub warned: u64,
+    /// Red lights: escalations to the supervising level (each once).
+    pub escalated: u64,
+    /// Replied cases closed after the worker's silence.
+    pub closed_after_silence: u64,
 }
 
 #[async_trait]
@@ -109,6 +144,17 @@ pub trait AppealStore: Send + Sync {
         cx: &Context<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<Appeal>;
-    /// The cases handled in `root`'s subtree, newest first.
+    /// The cases handled in `root`'s subtree, green channel first, then newest first
+    /// (the keyset runs on `id`; green-channel cases come first within a page).
     async fn appeals_in_subtree(&self, root: OrgId, filter: &AppealFilter, page: PageRequest) -> StoreResult<Page<Appeal>>;
+    /// A worker's own cases, newest first.
+    async fn appeals_filed_by(&self, user: UserId, page: PageRequest) -> StoreResult<Page<Appeal>>;
+    /// The organisations on `org`'s path, root first, as routing reads them.
+    async fn path_nodes(&self, org: OrgId) -> StoreResult<Vec<OrgNode>>;
+    /// Runs the deadline clock on `now`'s China day over every open case whose
+    /// deadline is near: each yellow warning and each red escalation fires
+    /// once (an alert row is claimed first, so several servers may sweep at
+    /// once), and replied cases silent past the limit are closed. Limits are
+    /// the category's in `catalogue`.
+    async fn sweep_appeal_deadlines(&self, now: DateTime<Utc>, catalogue: &Catalogue, calendar: &HolidayCalendar) -> StoreResult<SweepReport>;
 }

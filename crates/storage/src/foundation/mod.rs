@@ -26,8 +26,8 @@ use waystation_domain::foundation::sign_in::CodeCheck;
 use crate::error::StoreResult;
 
 pub use records::{
-    Authenticated, GrantRecord, IdempotencyStart, NewOrg, NewSession, NewUser, Org, SessionRecord, SignInMethod,
-    StoredResponse, User,
+    Authenticated, GrantRecord, IdempotencyStart, NewNotification, NewOrg, NewSession, NewUser, Notification, Org,
+    SessionRecord, SignInMethod, SmsMessage, StoredResponse, User,
 };
 
 /// The foundation's operations, each one whole operation in one transaction.
@@ -106,4 +106,14 @@ pub trait FoundationStore: Send + Sync {
     async fn audit_head(&self) -> StoreResult<(i64, String)>;
     /// Rows about organisations in the subtree of `root`, newest first.
     async fn audit_in_subtree(&self, root: OrgId, page: PageRequest) -> StoreResult<Page<AuditRecord>>;
+
+    // Notifications (written by capabilities inside their own transactions).
+    /// A person's notifications, newest first.
+    async fn notifications_of(&self, user: UserId, page: PageRequest) -> StoreResult<Page<Notification>>;
+    async fn unread_notifications(&self, user: UserId) -> StoreResult<u64>;
+    /// Marks the person's notifications up to `up_to` (all when None) read; returns how many changed.
+    async fn mark_notifications_read(&self, user: UserId, up_to: Option<i64>, now: DateTime<Utc>) -> StoreResult<u64>;
+    /// Claims up to `limit` unsent text messages, oldest first, marking them sent:
+    /// with several servers each message is claimed by one.
+    async fn claim_sms(&self, limit: i64, now: DateTime<Utc>) -> StoreResult<Vec<SmsMessage>>;
 }

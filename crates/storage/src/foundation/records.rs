@@ -137,3 +137,39 @@ pub enum IdempotencyStart {
     /// The first request with this key is still running.
     InFlight,
 }
+
+/// A notification to be written with the event it tells about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewNotification {
+    pub user_id: UserId,
+    /// What happened, e.g. `appeal.reply`.
+    pub kind: String,
+    /// What it is about, e.g. a case number.
+    pub subject: String,
+    /// The page that shows it.
+    pub link: String,
+    pub detail: serde_json::Value,
+}
+
+/// A person's in-app notification.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Notification {
+    pub id: i64,
+    pub user_id: UserId,
+    pub kind: String,
+    pub subject: String,
+    pub link: String,
+    pub detail: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// A text message claimed for sending.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmsMessage {
+    pub id: i64,
+    pub phone: String,
+    pub kind: String,
+    pub detail: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+}

@@ -25,10 +25,80 @@ macro_rules! impl_foundation_sql {
         };
         use crate::error::{StoreError, StoreResult};
         use crate::foundation::{
-            Authenticated, FoundationStore, GrantRecord, IdempotencyStart, NewOrg, NewSession, NewUser, Org,
-            SessionRecord, StoredResponse, User,
+            Authenticated, FoundationStore, GrantRecord, IdempotencyStart, NewNotification, NewOrg, NewSession, NewUser,
+            Notification, Org, SessionRecord, SmsMessage, StoredResponse, User,
         };
         use crate::sql::Keyset;
+
+        /// Writes notifications inside the caller's transaction (a capability's
+        /// event and the news of it commit together).
+        pub(super) async fn insert_notifications(
+            tx: &mut Transaction<'static, $DB>,
+            notifications: &[NewNotification],
+            now: DateTime<Utc>,
+        ) -> StoreResult<()> {
+            for n in notifications {
+                sqlx::query(
+                    "INSERT INTO notifications (user_id, kind, subject, link, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(n.user_id)
+                .bind(&n.kind)
+                .bind(&n.subject)
+                .bind(&n.link)
+                .bind(n.detail.to_string())
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+            }
+            Ok(())
+        }
+
+        /// Queues a text message inside the caller's transaction.
+        pub(super) async fn queue_sms(
+            tx: &mut Transaction<'static, $DB>,
+            phone: &PhoneNumber,
+            kind: &str,
+            detail: &serde_json::Value,
+            now: DateTime<Utc>,
+        ) -> StoreResult<()> {
+            sqlx::query("INSERT INTO sms_outbox (phone, kind, detail, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(phone.as_str())
+                .bind(kind)
+                .bind(detail.to_string())
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
+
+        /// The people holding one of `roles` on the organisation `org` now.
+        pub(super) async fn holders_of<'e, E>(exec: E, org: OrgId, roles: &[Role]) -> StoreResult<Vec<UserId>>
+        where
+            E: sqlx::Executor<'e, Database = $DB>,
+        {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            let list = names.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ");
+            // The role names are the domain's constants, never input.
+            let sql = format!(
+                "SELECT DISTINCT g.user_id FROM role_grants g JOIN users u ON u.id = g.user_id \
+                 WHERE g.org_id = $1 AND g.revoked_at IS NULL AND u.active AND g.role IN ({list}) ORDER BY g.user_id"
+            );
+            Ok(sqlx::query_scalar(&sql).bind(org).fetch_all(exec).await?)
+        }
+
+        fn notification_from_row(row: &DbRow) -> StoreResult<Notification> {
+            let detail: String = row.try_get("detail")?;
+            Ok(Notification {
+                id: row.try_get("id")?,
+                user_id: row.try_get("user_id")?,
+                kind: row.try_get("kind")?,
+                subject: row.try_get("subject")?,
+                link: row.try_get("link")?,
+                detail: serde_json::from_str(&detail).map_err(|_| corrupt("notifications.detail", "(json)"))?,
+                created_at: row.try_get("created_at")?,
+                read_at: row.try_get("read_at")?,
+            })
+        }
 
         /// Serialises changes to the shape of the organisation tree.
         async fn lock_tree(tx: &mut Transaction<'static, $DB>) -> StoreResult<()> {
@@ -807,6 +877,52 @@ macro_rules! impl_foundation_sql {
                     q.bind(low).bind(high)
                 })
                 .await
+            }
+
+            async fn notifications_of(&self, user: UserId, page: PageRequest) -> StoreResult<Page<Notification>> {
+                let sql = "SELECT id, user_id, kind, subject, link, detail, created_at, read_at FROM notifications WHERE user_id = $3";
+                fetch_page(&self.pool, Keyset::Descending("id"), page, sql, notification_from_row, move |q| q.bind(user)).await
+            }
+
+            async fn unread_notifications(&self, user: UserId) -> StoreResult<u64> {
+                let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+                    .bind(user)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(u64::try_from(count).unwrap_or(0))
+            }
+
+            async fn mark_notifications_read(&self, user: UserId, up_to: Option<i64>, now: DateTime<Utc>) -> StoreResult<u64> {
+                let done = sqlx::query(
+                    "UPDATE notifications SET read_at = $3 WHERE user_id = $1 AND read_at IS NULL AND ($2 IS NULL OR id <= $2)",
+                )
+                .bind(user)
+                .bind(up_to)
+                .bind(now)
+                .execute(&self.writer)
+                .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn claim_sms(&self, limit: i64, now: DateTime<Utc>) -> StoreResult<Vec<SmsMessage>> {
+                let mut tx = self.begin_write().await?;
+                let sql = format!("SELECT id, phone, kind, detail, created_at FROM sms_outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1{FOR_UPDATE}");
+                let rows = sqlx::query(&sql).bind(limit).fetch_all(&mut *tx).await?;
+                let mut claimed = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let detail: String = row.try_get("detail")?;
+                    let id: i64 = row.try_get("id")?;
+                    sqlx::query("UPDATE sms_outbox SET sent_at = $2 WHERE id = $1").bind(id).bind(now).execute(&mut *tx).await?;
+                    claimed.push(SmsMessage {
+                        id,
+                        phone: row.try_get("phone")?,
+                        kind: row.try_get("kind")?,
+                        detail: serde_json::from_str(&detail).map_err(|_| corrupt("sms_outbox.detail", "(json)"))?,
+                        created_at: row.try_get("created_at")?,
+                    });
+                }
+                tx.commit().await?;
+                Ok(claimed)
             }
         }
     };

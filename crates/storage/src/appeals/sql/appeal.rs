@@ -8,26 +8,31 @@ macro_rules! impl_appeal_sql {
         use chrono::{DateTime, NaiveDate, Utc};
         use waystation_domain::kit::china_time::china_day;
         use sqlx::{Row as _, Transaction};
+        use waystation_domain::appeals::notify::{self, Audience};
+        use waystation_domain::appeals::routing::{supervising_union, OrgNode};
         use waystation_domain::appeals::{
-            transition, Actor, CaseNumber, CaseState, CategoryCode, Context, DeadlineKind, Event, Stage, TimeLimits,
+            transition, Actor, Catalogue, CaseNumber, CaseState, CategoryCode, Context, DeadlineKind, DeadlineState, Event,
+            Partner, Stage, TimeLimits,
         };
+        use waystation_domain::foundation::people::Role;
         use waystation_domain::foundation::organisations::{DivisionCode, OrgId, OrgPath};
         use waystation_domain::foundation::people::UserId;
         use waystation_domain::kit::calendar::HolidayCalendar;
         use waystation_domain::kit::pagination::{Page, PageRequest};
         use waystation_domain::Invalid;
 
-        use super::foundation_sql::{fetch_org, phone_from};
+        use super::foundation_sql::{fetch_org, holders_of, insert_notifications, phone_from, queue_sms};
         use super::prelude::{append_audit, audit, corrupt, fetch_by_id, fetch_page, lock_row, DbRow};
-        use crate::appeals::{Appeal, AppealEvent, AppealFilter, AppealStore, NewAppeal};
+        use crate::appeals::{Appeal, AppealEvent, AppealFilter, AppealStore, NewAppeal, SweepReport};
         use crate::error::{StoreError, StoreResult};
-        use crate::foundation::Org;
+        use crate::foundation::{NewNotification, Org};
         use crate::sql::Keyset;
 
         const APPEAL_SELECT: &str = "SELECT a.id, a.case_number, a.appeal_type, a.category, a.org_id, o.path AS org_path, \
             a.filed_by, a.contact_phone, a.hide_identity, a.text, a.fields, a.lat, a.lng, a.stage, a.level, a.outcome, \
             a.extended_by, a.submitted_on, a.accepted_on, a.last_note_on, a.review_asked_on, a.replied_on, a.closed_on, \
-            a.rating, a.due_kind, a.due_on, a.created_at, a.updated_at, a.merged_into \
+            a.rating, a.due_kind, a.due_on, a.created_at, a.updated_at, a.merged_into, \
+            a.partners, a.green_channel, a.escalated_on, a.note_due_on, a.queue_key \
             FROM appeals a JOIN organisations o ON o.id = a.org_id";
 
         const EVENT_SELECT: &str = "SELECT id, appeal_id, at, actor_id, actor_kind, event, detail, from_stage, to_stage \
@@ -62,7 +67,20 @@ macro_rules! impl_appeal_sql {
             value.map(|v| v.parse().map_err(|_| corrupt(what, &v))).transpose()
         }
 
+        /// The queue order: green-channel cases above every other.
+        const GREEN_QUEUE_BONUS: i64 = 1 << 48;
+
+        fn partners_text(partners: &[Partner]) -> String {
+            partners.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(",")
+        }
+
         fn appeal_from_row(row: &DbRow) -> StoreResult<Appeal> {
+            let partners: String = row.try_get("partners")?;
+            let partners = partners
+                .split(',')
+                .filter(|p| !p.is_empty())
+                .map(|p| p.parse::<Partner>().map_err(|_| corrupt("appeals.partners", p)))
+                .collect::<StoreResult<Vec<_>>>()?;
             let number: String = row.try_get("case_number")?;
             let category: String = row.try_get("category")?;
             let path: String = row.try_get("org_path")?;
@@ -91,6 +109,7 @@ macro_rules! impl_appeal_sql {
                     .map(|r| u8::try_from(r).map_err(|_| corrupt("appeals.rating", &r.to_string())))
                     .transpose()?,
                 merged_into: row.try_get("merged_into")?,
+                partners,
             };
             let due = match (due_kind, due_on) {
                 (Some(kind), Some(on)) => Some((deadline_kind(&kind)?, on)),
@@ -111,6 +130,9 @@ macro_rules! impl_appeal_sql {
                 location: lat.zip(lng),
                 state,
                 due,
+                note_due: row.try_get("note_due_on")?,
+                green_channel: row.try_get("green_channel")?,
+                escalated_on: row.try_get("escalated_on")?,
                 created_at: row.try_get("created_at")?,
                 updated_at: row.try_get("updated_at")?,
             })
@@ -201,18 +223,22 @@ macro_rules! impl_appeal_sql {
             Ok(())
         }
 
-        /// Writes a case's workflow columns and its current deadline.
+        /// Writes a case's workflow columns and its current deadlines.
         async fn write_state(
             tx: &mut Transaction<'static, $DB>,
             id: i64,
             state: &CaseState,
-            due: Option<(DeadlineKind, NaiveDate)>,
+            limits: &TimeLimits,
+            calendar: &HolidayCalendar,
             now: DateTime<Utc>,
         ) -> StoreResult<()> {
+            let due = state.deadline(limits, calendar);
+            let note_due = state.progress_note_due(limits, calendar);
             sqlx::query(
                 "UPDATE appeals SET stage = $2, level = $3, outcome = $4, extension_used = $5, extended_by = $6, \
                  accepted_on = $7, last_note_on = $8, review_asked_on = $9, replied_on = $10, closed_on = $11, \
-                 rating = $12, merged_into = $13, due_kind = $14, due_on = $15, updated_at = $16 WHERE id = $1",
+                 rating = $12, merged_into = $13, due_kind = $14, due_on = $15, updated_at = $16, partners = $17, \
+                 note_due_on = $18 WHERE id = $1",
             )
             .bind(id)
             .bind(state.stage.as_str())
@@ -230,9 +256,157 @@ macro_rules! impl_appeal_sql {
             .bind(due.map(|(kind, _)| kind.as_str()))
             .bind(due.map(|(_, on)| on))
             .bind(now)
+            .bind(partners_text(&state.partners))
+            .bind(note_due)
             .execute(&mut **tx)
             .await?;
             Ok(())
+        }
+
+        /// The organisations on `path`, root first.
+        async fn nodes_on<'e, E>(exec: E, path: &OrgPath) -> StoreResult<Vec<OrgNode>>
+        where
+            E: sqlx::Executor<'e, Database = $DB>,
+        {
+            let ids: Vec<String> = path.ids().map(|id| id.to_string()).collect();
+            // The ids are integers from a stored path, never input.
+            let sql = format!(
+                "SELECT id, path, kind, division_code, active FROM organisations WHERE id IN ({}) ORDER BY LENGTH(path)",
+                ids.join(", ")
+            );
+            let rows = sqlx::query(&sql).fetch_all(exec).await?;
+            rows.iter()
+                .map(|row| {
+                    let path: String = row.try_get("path")?;
+                    let code: Option<String> = row.try_get("division_code")?;
+                    Ok(OrgNode {
+                        id: row.try_get("id")?,
+                        path: OrgPath::from_stored(&path).ok_or_else(|| corrupt("organisations.path", &path))?,
+                        kind: parsed(row, "kind", "organisations.kind")?,
+                        division: code
+                            .map(|c| DivisionCode::parse(&c).map_err(|_| corrupt("organisations.division_code", &c)))
+                            .transpose()?,
+                        active: row.try_get("active")?,
+                    })
+                })
+                .collect()
+        }
+
+        /// Tells the audience of an event on `appeal` (as it is after the
+        /// event): in-app notifications, and a text message to the worker.
+        /// Only the case number, the category and what happened are told —
+        /// never the worker's name or phone.
+        #[allow(clippy::too_many_arguments)]
+        async fn tell(
+            tx: &mut Transaction<'static, $DB>,
+            appeal: &Appeal,
+            audience: Audience,
+            kind: &str,
+            actor: Option<UserId>,
+            extra: serde_json::Value,
+            now: DateTime<Utc>,
+        ) -> StoreResult<()> {
+            let detail = serde_json::json!({
+                "case_number": appeal.case_number.as_str(),
+                "category": appeal.category.as_str(),
+                "stage": appeal.state.stage.as_str(),
+                "green_channel": appeal.green_channel,
+                "about": extra,
+            });
+            let mut staff: Vec<UserId> = Vec::new();
+            if audience.handlers {
+                let mut handlers = holders_of(&mut **tx, appeal.org_id, &[Role::CaseHandler]).await?;
+                if handlers.is_empty() {
+                    handlers = holders_of(&mut **tx, appeal.org_id, &[Role::OrgAdmin]).await?;
+                }
+                staff.extend(handlers);
+            }
+            if audience.heads {
+                staff.extend(holders_of(&mut **tx, appeal.org_id, &[Role::OrgAdmin]).await?);
+            }
+            if audience.supervisors {
+                let nodes = nodes_on(&mut **tx, &appeal.org_path).await?;
+                if let Some(above) = supervising_union(&nodes, appeal.org_id) {
+                    staff.extend(holders_of(&mut **tx, above, &[Role::CaseHandler, Role::OrgAdmin]).await?);
+                }
+            }
+            staff.sort_unstable();
+            staff.dedup();
+            let mut rows: Vec<NewNotification> = staff
+                .into_iter()
+                .filter(|user| Some(*user) != actor && Some(*user) != appeal.filed_by)
+                .map(|user_id| NewNotification {
+                    user_id,
+                    kind: kind.to_owned(),
+                    subject: appeal.case_number.as_str().to_owned(),
+                    link: format!("/console/appeals/{}", appeal.id),
+                    detail: detail.clone(),
+                })
+                .collect();
+            if audience.worker {
+                if let Some(worker) = appeal.filed_by.filter(|w| Some(*w) != actor) {
+                    rows.push(NewNotification {
+                        user_id: worker,
+                        kind: kind.to_owned(),
+                        subject: appeal.case_number.as_str().to_owned(),
+                        link: format!("/appeals/{}", appeal.case_number.as_str()),
+                        detail: detail.clone(),
+                    });
+                }
+            }
+            insert_notifications(tx, &rows, now).await?;
+            if audience.worker_sms && appeal.filed_by != actor {
+                queue_sms(tx, &appeal.contact_phone, kind, &detail, now).await?;
+            }
+            Ok(())
+        }
+
+        /// Fires one system event of the deadline clock on a locked case.
+        async fn system_event(
+            tx: &mut Transaction<'static, $DB>,
+            before: &Appeal,
+            event: &Event,
+            cx: &Context<'_>,
+            now: DateTime<Utc>,
+        ) -> StoreResult<Appeal> {
+            let next = transition(&before.state, event, cx)?;
+            write_state(tx, before.id, &next, cx.limits, cx.calendar, now).await?;
+            let detail = serde_json::to_value(event).map_err(|e| StoreError::Corrupt(format!("encoding an appeal event: {e}")))?;
+            insert_event(tx, before.id, now, None, "system", event.name(), &detail, Some(before.state.stage), next.stage).await?;
+            let audit_detail = serde_json::json!({
+                "case_number": before.case_number.as_str(),
+                "event": detail,
+                "from": before.state.stage.as_str(),
+                "to": next.stage.as_str(),
+                "actor_kind": "system",
+            });
+            append_audit(tx, audit(None, &format!("appeal.{}", event.name()), Some(before.org_id), format!("appeal:{}", before.id), audit_detail)).await?;
+            let after = fetch_appeal(&mut **tx, before.id).await?;
+            tell(tx, &after, notify::of_event(event, Actor::System, after.green_channel), &format!("appeal.{}", event.name()), None, serde_json::Value::Null, now).await?;
+            Ok(after)
+        }
+
+        /// Claims one light of a case; true only for the one sweep that inserts it.
+        async fn claim_alert(
+            tx: &mut Transaction<'static, $DB>,
+            id: i64,
+            kind: DeadlineKind,
+            due: NaiveDate,
+            light: DeadlineState,
+            now: DateTime<Utc>,
+        ) -> StoreResult<bool> {
+            let done = sqlx::query(
+                "INSERT INTO appeal_alerts (appeal_id, kind, due_on, light, fired_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (appeal_id, kind, due_on, light) DO NOTHING",
+            )
+            .bind(id)
+            .bind(kind.as_str())
+            .bind(due)
+            .bind(light.as_str())
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            Ok(done.rows_affected() == 1)
         }
 
         #[async_trait]
@@ -264,8 +438,8 @@ macro_rules! impl_appeal_sql {
                 let (lat, lng) = input.location.unzip();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO appeals (case_number, appeal_type, category, org_id, filed_by, contact_phone, hide_identity, \
-                     text, fields, lat, lng, stage, level, submitted_on, due_kind, due_on, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+                     text, fields, lat, lng, stage, level, submitted_on, due_kind, due_on, created_at, updated_at, green_channel) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18) RETURNING id",
                 )
                 .bind(number.as_str())
                 .bind(input.appeal_type.as_str())
@@ -284,17 +458,23 @@ macro_rules! impl_appeal_sql {
                 .bind(due.map(|(kind, _)| kind.as_str()))
                 .bind(due.map(|(_, on)| on))
                 .bind(now)
+                .bind(input.green_channel)
                 .fetch_one(&mut *tx)
                 .await?;
+                let bonus = if input.green_channel { GREEN_QUEUE_BONUS } else { 0 };
+                sqlx::query("UPDATE appeals SET queue_key = id + $2 WHERE id = $1").bind(id).bind(bonus).execute(&mut *tx).await?;
                 let detail = serde_json::json!({
                     "case_number": number.as_str(),
                     "appeal_type": input.appeal_type.as_str(),
                     "category": input.category.as_str(),
+                    "routed_by": input.routed_by.as_str(),
+                    "org_id": input.org_id,
                 });
                 // The filer is the worker, signed in or known by a verified phone number.
                 insert_event(&mut tx, id, now, actor, "worker", "file", &detail, None, state.stage).await?;
                 append_audit(&mut tx, audit(actor, "appeal.file", Some(input.org_id), format!("appeal:{id}"), detail)).await?;
                 let appeal = fetch_appeal(&mut *tx, id).await?;
+                tell(&mut tx, &appeal, notify::of_filing(appeal.green_channel), "appeal.file", actor, serde_json::Value::Null, now).await?;
                 tx.commit().await?;
                 Ok(appeal)
             }
@@ -327,20 +507,40 @@ macro_rules! impl_appeal_sql {
                 let mut tx = self.begin_write().await?;
                 lock_row(&mut tx, "appeals", id).await?;
                 let before = fetch_appeal(&mut *tx, id).await?;
+                let with_field = |field: &'static str| {
+                    move |e: StoreError| match e {
+                        StoreError::NotFound { code, .. } => StoreError::NotFound { code, field: Some(field) },
+                        other => other,
+                    }
+                };
                 if let Event::MergeInto { into } = event {
                     if *into == id {
                         return Err(Invalid::field("into", "merge_into_itself").into());
                     }
-                    fetch_appeal(&mut *tx, *into).await.map_err(|e| match e {
-                        StoreError::NotFound { code, .. } => StoreError::NotFound { code, field: Some("into") },
-                        other => other,
-                    })?;
+                    fetch_appeal(&mut *tx, *into).await.map_err(with_field("into"))?;
+                }
+                if let Event::Transfer { to, .. } = event {
+                    if *to == before.org_id {
+                        return Err(Invalid::field("to", "transfer_to_itself").into());
+                    }
+                    let target = fetch_org(&mut *tx, *to, "to").await?;
+                    if !target.active {
+                        return Err(Invalid::field("to", "org_inactive").into());
+                    }
+                    if target.kind.is_partner() {
+                        return Err(Invalid::field("to", "transfer_target_not_a_union").into());
+                    }
                 }
                 let next = transition(&before.state, event, cx)?;
-                let due = next.deadline(cx.limits, cx.calendar);
-                write_state(&mut tx, id, &next, due, now).await?;
-                let detail = serde_json::to_value(event)
+                write_state(&mut tx, id, &next, cx.limits, cx.calendar, now).await?;
+                if let Event::Transfer { to, .. } = event {
+                    sqlx::query("UPDATE appeals SET org_id = $2, escalated_on = NULL WHERE id = $1").bind(id).bind(*to).execute(&mut *tx).await?;
+                }
+                let mut detail = serde_json::to_value(event)
                     .map_err(|e| StoreError::Corrupt(format!("encoding an appeal event: {e}")))?;
+                if let (Event::Transfer { .. }, Some(map)) = (event, detail.as_object_mut()) {
+                    map.insert("from_org".into(), before.org_id.into());
+                }
                 insert_event(&mut tx, id, now, actor, actor_name(cx.actor), event.name(), &detail, Some(before.state.stage), next.stage)
                     .await?;
                 let audit_detail = serde_json::json!({
@@ -353,22 +553,116 @@ macro_rules! impl_appeal_sql {
                 let action = format!("appeal.{}", event.name());
                 append_audit(&mut tx, audit(actor, &action, Some(before.org_id), format!("appeal:{id}"), audit_detail)).await?;
                 let appeal = fetch_appeal(&mut *tx, id).await?;
+                let audience = notify::of_event(event, cx.actor, appeal.green_channel);
+                tell(&mut tx, &appeal, audience, &action, actor, serde_json::json!({ "event": event.name() }), now).await?;
                 tx.commit().await?;
                 Ok(appeal)
             }
 
             async fn appeals_in_subtree(&self, root: OrgId, filter: &AppealFilter, page: PageRequest) -> StoreResult<Page<Appeal>> {
-                let (low, high) = fetch_org(&self.pool, root, "org_id").await?.path.subtree_bounds();
+                let root = fetch_org(&self.pool, root, "org_id").await?;
+                let (low, high) = root.path.subtree_bounds();
                 let stage = filter.stage.map(|s| s.as_str());
                 let category = filter.category.as_ref().map(|c| c.as_str().to_owned());
-                let sql = format!(
+                let root_id = root.id;
+                let mut sql = format!(
                     "{APPEAL_SELECT} WHERE o.path >= $3 AND o.path < $4 \
                      AND ($5 IS NULL OR a.stage = $5) AND ($6 IS NULL OR a.category = $6)"
                 );
-                fetch_page(&self.pool, Keyset::Descending("a.id"), page, &sql, appeal_from_row, move |q| {
-                    q.bind(low).bind(high).bind(stage).bind(category)
+                // Every parameter is bound whatever the filter: an unused one is named in an always-true test.
+                sql.push_str(match (filter.root_only, filter.below_root_only) {
+                    (true, _) => " AND a.org_id = $7",
+                    (false, true) => " AND a.org_id <> $7",
+                    (false, false) => " AND (a.org_id = $7 OR TRUE)",
+                });
+                if filter.open_only || filter.overdue_on.is_some() || filter.escalated_only {
+                    sql.push_str(" AND a.stage IN ('submitted', 'accepted', 'in_progress', 'review_requested', 'under_review')");
+                }
+                sql.push_str(" AND ($8 IS NULL OR a.due_on < $8)");
+                if filter.green_channel_only {
+                    sql.push_str(" AND a.green_channel");
+                }
+                if filter.escalated_only {
+                    sql.push_str(" AND a.escalated_on IS NOT NULL");
+                }
+                let overdue_on = filter.overdue_on;
+                fetch_page(&self.pool, Keyset::Descending("a.queue_key"), page, &sql, appeal_from_row, move |q| {
+                    q.bind(low).bind(high).bind(stage).bind(category).bind(root_id).bind(overdue_on)
                 })
                 .await
+            }
+
+            async fn appeals_filed_by(&self, user: UserId, page: PageRequest) -> StoreResult<Page<Appeal>> {
+                let sql = format!("{APPEAL_SELECT} WHERE a.filed_by = $3");
+                fetch_page(&self.pool, Keyset::Descending("a.id"), page, &sql, appeal_from_row, move |q| q.bind(user)).await
+            }
+
+            async fn path_nodes(&self, org: OrgId) -> StoreResult<Vec<OrgNode>> {
+                let org = fetch_org(&self.pool, org, "org_id").await?;
+                nodes_on(&self.pool, &org.path).await
+            }
+
+            async fn sweep_appeal_deadlines(
+                &self,
+                now: DateTime<Utc>,
+                catalogue: &Catalogue,
+                calendar: &HolidayCalendar,
+            ) -> StoreResult<SweepReport> {
+                let today = china_day(now);
+                let most_lead = catalogue.all().map(|def| def.limits.warn_lead_days).max().unwrap_or(0);
+                let horizon = today + chrono::Duration::days(i64::from(most_lead));
+                // Open cases near a deadline, and replied cases (silence closes them).
+                let candidates: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM appeals WHERE (due_on <= $1 OR note_due_on <= $1) \
+                     AND stage IN ('submitted', 'accepted', 'in_progress', 'review_requested', 'under_review') \
+                     UNION SELECT id FROM appeals WHERE stage = 'replied' AND replied_on < $2 ORDER BY 1",
+                )
+                .bind(horizon)
+                .bind(today)
+                .fetch_all(&self.pool)
+                .await?;
+                let fallback = TimeLimits::default();
+                let mut report = SweepReport::default();
+                for chunk in candidates.chunks(200) {
+                    let mut tx = self.begin_write().await?;
+                    for &id in chunk {
+                        lock_row(&mut tx, "appeals", id).await?;
+                        let appeal = fetch_appeal(&mut *tx, id).await?;
+                        let limits = catalogue.get(appeal.category.as_str()).map_or(&fallback, |def| &def.limits);
+                        report.examined += 1;
+                        if appeal.state.stage == Stage::Replied {
+                            let cx = Context { actor: Actor::System, today, limits, calendar };
+                            if transition(&appeal.state, &Event::CloseAfterSilence, &cx).is_ok() {
+                                system_event(&mut tx, &appeal, &Event::CloseAfterSilence, &cx, now).await?;
+                                report.closed_after_silence += 1;
+                            }
+                            continue;
+                        }
+                        for light in appeal.state.lights(today, limits, calendar) {
+                            if light.state == DeadlineState::Ok || !claim_alert(&mut tx, id, light.kind, light.due, light.state, now).await? {
+                                continue;
+                            }
+                            let red = light.escalates();
+                            let kind = if red { "appeal.deadline_red" } else { "appeal.deadline_yellow" };
+                            let detail = serde_json::json!({ "deadline": light.kind.as_str(), "due_on": light.due, "light": light.state.as_str() });
+                            insert_event(&mut tx, id, now, None, "system", if red { "escalate" } else { "warn" }, &detail, Some(appeal.state.stage), appeal.state.stage).await?;
+                            if red {
+                                sqlx::query("UPDATE appeals SET escalated_on = COALESCE(escalated_on, $2) WHERE id = $1")
+                                    .bind(id)
+                                    .bind(today)
+                                    .execute(&mut *tx)
+                                    .await?;
+                                append_audit(&mut tx, audit(None, "appeal.escalate", Some(appeal.org_id), format!("appeal:{id}"), detail.clone())).await?;
+                                report.escalated += 1;
+                            } else {
+                                report.warned += 1;
+                            }
+                            tell(&mut tx, &appeal, notify::of_light(light.state), kind, None, detail, now).await?;
+                        }
+                    }
+                    tx.commit().await?;
+                }
+                Ok(report)
             }
         }
     };

@@ -1,0 +1,25 @@
+-- Appeals, handled: joint handling, the green channel, escalation, the
+-- progress-note clock, and the deadline alerts that must happen exactly once.
+ALTER TABLE appeals ADD COLUMN partners TEXT NOT NULL DEFAULT '';
+ALTER TABLE appeals ADD COLUMN green_channel BOOLEAN NOT NULL DEFAULT FALSE;
+-- The day a red light escalated the case to the supervising level.
+ALTER TABLE appeals ADD COLUMN escalated_on DATE;
+-- The next progress note to the worker, while the union works on the case.
+ALTER TABLE appeals ADD COLUMN note_due_on DATE;
+CREATE INDEX appeals_note_due ON appeals (note_due_on) WHERE note_due_on IS NOT NULL;
+CREATE INDEX appeals_filed_by_id ON appeals (filed_by, id);
+-- The order of the queues: green-channel cases first (2^48 added), then newest first.
+ALTER TABLE appeals ADD COLUMN queue_key BIGINT NOT NULL DEFAULT 0;
+UPDATE appeals SET queue_key = id;
+CREATE INDEX appeals_org_queue ON appeals (org_id, queue_key);
+
+-- One row per light that fired: the deadline sweep inserts it before it warns
+-- or escalates, so with several servers each alert happens once.
+CREATE TABLE appeal_alerts (
+    appeal_id BIGINT NOT NULL REFERENCES appeals (id),
+    kind      TEXT NOT NULL,
+    due_on    DATE NOT NULL,
+    light     TEXT NOT NULL,
+    fired_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (appeal_id, kind, due_on, light)
+);
