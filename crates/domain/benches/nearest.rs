@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use rand::{Rng, SeedableRng};
 use waystation_domain::kit::calendar::HolidayCalendar;
 use waystation_domain::foundation::organisations::OrgPath;
-use waystation_domain::stations::geo::{distance_m, LatLng};
+use waystation_domain::kit::geo::{distance_m, LatLng};
 use waystation_domain::stations::hours::OpeningHours;
 use waystation_domain::stations::search::{Filter, IndexedStation, NearestQuery, StationIndex};
 use waystation_domain::stations::{Amenity, AmenitySet, StationKind, StationStatus};

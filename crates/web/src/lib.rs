@@ -49,7 +49,7 @@ use http::{assets, csrf, idempotency, observability, page};
 static UPLOAD_LIMITS: &[&[UploadLimit]] = &[&stations::plug::UPLOAD_LIMITS];
 
 /// The console's front-page entries, in the order shown.
-static CONSOLE: &[&ConsoleEntry] = &[&stations::plug::CONSOLE];
+static CONSOLE: &[&ConsoleEntry] = &[&stations::plug::CONSOLE, &appeals::plug::CONSOLE];
 
 /// The paths whose POST answers are never stored for replay, from every capability.
 static NEVER_REPLAYED: &[&[&str]] = &[&foundation::plug::NEVER_REPLAYED];
@@ -81,6 +81,7 @@ impl AppState {
         let mut parts = Parts::new();
         foundation::plug::install(&mut parts, &store, codes).await?;
         stations::plug::install(&mut parts, &store, config.tiles).await?;
+        appeals::plug::install(&mut parts);
         let http = HttpConfig { secure_cookies: config.secure_cookies, trust_forwarded_for: config.trust_forwarded_for };
         let handed_in = HandedIn { upload_limits: UPLOAD_LIMITS, console: CONSOLE, never_replayed: NEVER_REPLAYED };
         Ok(Self::assemble(store, http, observability::prometheus(), parts, handed_in))
@@ -129,6 +130,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(foundation::plug::api_routes())
         .merge(stations::plug::api_routes())
+        .merge(appeals::plug::api_routes())
         .split_for_parts()
 }
 
@@ -139,6 +141,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .merge(foundation::plug::router())
         .merge(stations::plug::router())
+        .merge(appeals::plug::router())
         .route("/healthz", get(observability::healthz))
         .route("/readyz", get(observability::readyz))
         .route("/metrics", get(observability::metrics_endpoint))
@@ -156,7 +159,7 @@ pub fn app(state: AppState) -> Router {
 /// Serves until `shutdown` resolves, with each capability's background tasks
 /// running beside.
 pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    let tasks: Vec<_> = [foundation::plug::background(&state), stations::plug::background(&state)].into_iter().flatten().collect();
+    let tasks: Vec<_> = [foundation::plug::background(&state), stations::plug::background(&state), appeals::plug::background(&state)].into_iter().flatten().collect();
     let result = axum::serve(listener, app(state.clone()).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await;

@@ -29,5 +29,5 @@ pub mod workflow;
 pub use case_number::CaseNumber;
 pub use kind::{AppealType, Catalogue, Category, CategoryCode, CategoryDef, FieldKind, FieldProblem, FieldSpec};
 pub use limits::{deadline_state, DayUnit, DeadlineState, Span, TimeLimits};
-pub use workflow::{transition, Actor, CaseState, Context, DeadlineKind, Event, Level, Light, Outcome, Partner, Stage};
+pub use workflow::{offered, transition, Actor, CaseState, Context, DeadlineKind, Event, Level, Light, Outcome, Partner, Stage};
 pub use routing::{actor_for, route, Route, RouteHints, RoutedBy};

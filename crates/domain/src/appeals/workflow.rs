@@ -641,6 +641,30 @@ pub fn transition(state: &CaseState, event: &Event, cx: &Context<'_>) -> Result<
     Ok(next)
 }
 
+/// The events `cx.actor` may fire on the case now, by name: those whose
+/// stage, actor and windows allow them, whatever the actor will write (a
+/// reason, a reply). What a case page offers as buttons.
+pub fn offered(state: &CaseState, cx: &Context<'_>) -> Vec<&'static str> {
+    let x = || "x".to_owned();
+    let samples = [
+        Event::Accept,
+        Event::Decline { reason: x() },
+        Event::Start,
+        Event::Note { text: x(), to_worker: true },
+        Event::Extend { days: 1, reason: x() },
+        Event::Reply { outcome: Outcome::Explained, text: x() },
+        Event::Confirm,
+        Event::Rate { stars: 5, comment: String::new() },
+        Event::Reopen { reason: x() },
+        Event::RequestReview { reason: x() },
+        Event::MergeInto { into: 0 },
+        Event::Transfer { to: 0, reason: x() },
+        Event::JoinPartner { partner: Partner::ALL.into_iter().find(|p| !state.partners.contains(p)).unwrap_or(Partner::Court), contact: String::new() },
+        Event::PartnerAction { partner: state.partners.first().copied().unwrap_or(Partner::Court), text: x() },
+    ];
+    samples.iter().filter(|event| transition(state, event, cx).is_ok()).map(Event::name).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -730,6 +754,18 @@ mod tests {
             assert_eq!(partner.as_str().parse::<Partner>(), Ok(partner));
         }
         assert!("astrologer".parse::<Partner>().is_err());
+    }
+
+    #[test]
+    fn a_case_offers_each_actor_what_it_may_do_now() {
+        let submitted = CaseState::submitted(date("2025-09-30"));
+        let today = date("2025-10-09");
+        assert_eq!(offered(&submitted, &cx(Actor::Handler, today)), ["accept", "decline", "merge_into", "transfer"]);
+        assert!(offered(&submitted, &cx(Actor::Worker, today)).is_empty());
+        let replied = replied();
+        assert_eq!(offered(&replied, &cx(Actor::Worker, date("2025-10-21"))), ["confirm", "request_review"]);
+        // The review window of a reply on 10-20 closes on 11-19.
+        assert_eq!(offered(&replied, &cx(Actor::Worker, date("2025-11-20"))), ["confirm"]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod china_time;
+pub mod geo;
 pub mod idempotency;
 pub mod pagination;
 pub mod rate_limit;

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::geo::LatLng;
+use crate::kit::geo::LatLng;
 
 /// Cells per degree.
 const PER_DEGREE: f64 = 100.0;
@@ -76,7 +76,7 @@ mod tests {
         let cell = DemandCell::of(jiefangbei);
         assert_eq!(cell, DemandCell { lat: 2955, lng: 10657 });
         let centre = cell.centre();
-        assert!(super::super::geo::distance_m(centre, jiefangbei) < 800.0);
+        assert!(crate::kit::geo::distance_m(centre, jiefangbei) < 800.0);
         assert_eq!(DemandCell::of(LatLng::new(-0.001, -0.001).unwrap()), DemandCell { lat: -1, lng: -1 });
     }
 

@@ -4,7 +4,7 @@
 //! writes a draft as it is.
 
 use super::amenity::Amenities;
-use super::geo::LatLng;
+use crate::kit::geo::LatLng;
 use super::hours::OpeningHours;
 use super::kind::{SixHaves, StationKind};
 use crate::foundation::organisations::OrgId;

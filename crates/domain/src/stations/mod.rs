@@ -5,7 +5,6 @@ pub mod amenity;
 pub mod code;
 pub mod coverage;
 pub mod draft;
-pub mod geo;
 pub mod hours;
 pub mod indices;
 pub mod kind;

@@ -14,7 +14,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use rstar::primitives::GeomWithData;
 use rstar::{RTree, AABB};
 
-use super::geo::{chord_for_distance, distance_for_chord, LatLng};
+use crate::kit::geo::{chord_for_distance, distance_for_chord, LatLng};
 use super::hours::{HoursState, OpeningHours};
 use super::{Amenity, AmenitySet, StationKind, StationStatus};
 use crate::kit::calendar::HolidayCalendar;
@@ -480,7 +480,7 @@ impl StationIndex {
             for point in self.plane.locate_in_envelope(&envelope) {
                 let Some(packed) = self.candidate(point.data, filter, at, now, calendar) else { continue };
                 let Some(entry) = self.entries[point.data.slot as usize].as_ref() else { continue };
-                let distance_m = centre.map_or(0.0, |c| super::geo::distance_m(c, entry.station.location));
+                let distance_m = centre.map_or(0.0, |c| crate::kit::geo::distance_m(c, entry.station.location));
                 hits.push(Hit { id: entry.station.id, distance_m, state: packed.unpack() });
             }
         }
@@ -496,7 +496,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::stations::geo::distance_m;
+    use crate::kit::geo::distance_m;
     use crate::stations::Amenity;
 
     fn at(text: &str) -> NaiveDateTime {

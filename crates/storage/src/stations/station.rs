@@ -8,7 +8,7 @@ use waystation_domain::foundation::organisations::{OrgId, OrgPath};
 use waystation_domain::kit::pagination::{Page, PageRequest};
 use waystation_domain::foundation::people::{PhoneNumber, UserId};
 use waystation_domain::stations::coverage::DemandCell;
-use waystation_domain::stations::geo::LatLng;
+use waystation_domain::kit::geo::LatLng;
 use waystation_domain::stations::hours::OpeningHours;
 use waystation_domain::stations::{Amenities, SixHaves, StationCode, StationDraft, StationKind, StationStatus, StatusChange};
 

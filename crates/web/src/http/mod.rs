@@ -3,8 +3,8 @@
 //! [`cookies`]), the CSRF guard ([`csrf`]), retried POSTs ([`idempotency`]),
 //! body limits ([`body_limit`]), languages ([`i18n`]), static assets
 //! ([`assets`]), health and metrics ([`observability`]), the page frame
-//! ([`page`]), the console's entries ([`nav`]) and the state handlers reach
-//! ([`state`]).
+//! ([`page`]), the console's entries ([`nav`]), places one capability offers
+//! another ([`places`]) and the state handlers reach ([`state`]).
 //!
 //! **Architecture invariant:** the kit imports no capability (`foundation`,
 //! `stations`, …). What it must know of them — their upload limits, their
@@ -24,5 +24,6 @@ pub mod idempotency;
 pub mod nav;
 pub mod observability;
 pub mod page;
+pub mod places;
 pub mod session;
 pub mod state;

@@ -67,4 +67,9 @@ impl AppState {
     pub fn part<T: Send + Sync + 'static>(&self) -> &T {
         self.parts.get::<T>().unwrap_or_else(|| panic!("the state holds no {}", type_name::<T>()))
     }
+
+    /// A part that a capability may or may not offer (see [`crate::http::places`]).
+    pub fn try_part<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.parts.get::<T>()
+    }
 }

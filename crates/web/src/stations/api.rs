@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use waystation_domain::foundation::access::Action;
 use waystation_domain::foundation::organisations::OrgId;
-use waystation_domain::stations::geo::{navigation_links, Datum, LatLng, NavigationLinks};
+use waystation_domain::kit::geo::{navigation_links, Datum, LatLng, NavigationLinks};
 use waystation_domain::stations::hours::HoursState;
 use waystation_domain::stations::search::{Filter, GeoBox, Hit, NearestQuery};
 use waystation_domain::stations::{AmenitySet, StationKind, StationStatus};

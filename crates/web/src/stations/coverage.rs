@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use waystation_domain::foundation::access::Action;
 use waystation_domain::foundation::organisations::OrgId;
 use waystation_domain::stations::coverage::{worst_gaps, DemandCell, Gap, SERVED_WITHIN_M};
-use waystation_domain::stations::geo::LatLng;
+use waystation_domain::kit::geo::LatLng;
 use waystation_domain::stations::search::{Filter, NearestQuery};
 use waystation_domain::Invalid;
 use waystation_storage::{Store, StoreError};

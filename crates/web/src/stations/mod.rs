@@ -32,7 +32,7 @@ use utoipa::ToSchema;
 use waystation_domain::foundation::access::Action;
 use waystation_domain::kit::china_time;
 use waystation_domain::foundation::organisations::OrgId;
-use waystation_domain::stations::geo::{Datum, LatLng};
+use waystation_domain::kit::geo::{Datum, LatLng};
 use waystation_domain::stations::hours::OpeningHours;
 use waystation_domain::stations::draft::{
     check_address, check_external_id, check_manager_name, check_manager_phone, check_name, check_rules,

@@ -19,7 +19,7 @@ use axum::Router;
 use chrono::{Datelike, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use waystation_domain::foundation::access::Action;
-use waystation_domain::stations::geo::LatLng;
+use waystation_domain::kit::geo::LatLng;
 use waystation_domain::stations::hours::HoursState;
 use waystation_domain::stations::search::{Filter, NearestQuery};
 use waystation_domain::stations::{Amenity, AmenitySet, SixHaves, StationKind, StationStatus};

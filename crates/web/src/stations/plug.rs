@@ -109,7 +109,9 @@ pub static CONSOLE: ConsoleEntry = ConsoleEntry {
 pub async fn install(parts: &mut Parts, store: &Arc<dyn Store>, tiles: tiles::TileConfig) -> Result<(), StoreError> {
     parts.insert(tiles);
     let calendar = parts.get::<Arc<CalendarCell>>().cloned().expect("the foundation's calendar is installed before stations");
-    parts.insert(Arc::new(search::StationSearch::load(store, calendar).await?));
+    let search = Arc::new(search::StationSearch::load(store, calendar).await?);
+    parts.insert(crate::http::places::Places(Some(Arc::new(search::StationPlaces(search.clone())))));
+    parts.insert(search);
     parts.insert(Arc::new(coverage::DemandLog::default()));
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use waystation_domain::stations::geo::LatLng;
+use waystation_domain::kit::geo::LatLng;
 use waystation_domain::stations::search::{IndexedStation, StationIndex};
 use waystation_domain::stations::{Amenities, StationKind, StationStatus};
 use waystation_storage::{Station, Store, StoreError};
@@ -44,6 +44,8 @@ pub fn of(state: &AppState) -> &Arc<StationSearch> {
 pub struct StationSummary {
     pub id: i64,
     pub change_seq: i64,
+    /// The organisation that runs it.
+    pub org_id: i64,
     pub name: String,
     pub kind: StationKind,
     pub address: String,
@@ -79,6 +81,7 @@ impl StationSummary {
         Self {
             id: station.id,
             change_seq: station.change_seq,
+            org_id: station.org_id,
             name: station.name.clone(),
             kind: station.kind,
             address: station.address.clone(),
@@ -207,5 +210,28 @@ impl StationSearch {
             self.applied_seq.fetch_max(last.change_seq, Ordering::AcqRel);
             applied += batch.len();
         }
+    }
+}
+
+/// Stations as the places other capabilities may suggest: the nearest station
+/// in the index (listed stations only), whatever its hours — a worker filing
+/// an appeal at 03:00 is still in that station's grid.
+pub struct StationPlaces(pub Arc<StationSearch>);
+
+impl crate::http::places::PlaceFinder for StationPlaces {
+    fn nearest(&self, at: LatLng, radius_m: f64) -> Option<crate::http::places::NearbyPlace> {
+        use waystation_domain::stations::search::{Filter, NearestQuery};
+        let query = NearestQuery { origin: at, limit: 1, radius_m: Some(radius_m), at: super::now_in_china(), filter: Filter::default() };
+        let hit = self.0.read().nearest(&query, self.0.calendar.get()).into_iter().next()?;
+        let summary = self.0.summary(hit.id)?;
+        Some(crate::http::places::NearbyPlace {
+            id: summary.id,
+            name: summary.name.clone(),
+            address: summary.address.clone(),
+            org_id: summary.org_id,
+            location: summary.location,
+            distance_m: hit.distance_m,
+            link: format!("/stations/{}", summary.id),
+        })
     }
 }

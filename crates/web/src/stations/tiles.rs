@@ -1,6 +1,6 @@
 //! The map tiles the station pages draw on, a part of the state.
 
-use waystation_domain::stations::geo::Datum;
+use waystation_domain::kit::geo::Datum;
 
 use crate::http::state::AppState;
 

@@ -14,7 +14,7 @@ macro_rules! impl_station_sql {
         use waystation_domain::kit::pagination::{Page, PageRequest};
         use waystation_domain::foundation::people::UserId;
         use waystation_domain::stations::coverage::DemandCell;
-        use waystation_domain::stations::geo::LatLng;
+        use waystation_domain::kit::geo::LatLng;
         use waystation_domain::stations::hours::OpeningHours;
         use waystation_domain::stations::{StationCode, StationDraft, StationStatus, StatusChange};
         use waystation_domain::Invalid;

@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use waystation_domain::foundation::organisations::OrgId;
 use waystation_domain::foundation::people::PhoneNumber;
-use waystation_domain::stations::geo::LatLng;
+use waystation_domain::kit::geo::LatLng;
 use waystation_domain::stations::hours::OpeningHours;
 use waystation_domain::stations::{Amenities, Amenity, SixHaves, StationDraft, StationKind};
 

@@ -14,7 +14,7 @@
 
 use std::collections::HashSet;
 
-use waystation_domain::stations::geo::LatLng;
+use waystation_domain::kit::geo::LatLng;
 use waystation_domain::stations::hours::OpeningHours;
 use waystation_domain::stations::{Amenities, Amenity, SixHaves, StationDraft, StationKind};
 

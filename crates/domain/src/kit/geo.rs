@@ -1,4 +1,4 @@
-//! Where a station is. Points are stored in WGS-84; Chinese map apps show and
+//! Where something is (a station, an appeal). Points are stored in WGS-84; Chinese map apps show and
 //! accept GCJ-02 (AMap, Tencent) or BD-09 (Baidu), so input is converted on the
 //! way in and navigation links on the way out. Distances are great-circle on a
 //! sphere, and [`LatLng::unit_vector`] feeds a 3-D index so that nearest-station

@@ -1,0 +1,127 @@
+//! What the crate root plugs in for appeals: the pages, the API routes (with
+//! their OpenAPI operations), the console entry, the parts of the state (the
+//! category rules, the SMS sender), and the deadline clock.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use axum::Router;
+use chrono::Utc;
+use tokio::task::JoinHandle;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use waystation_storage::{SmsMessage, SweepReport};
+
+use super::{api, console, pages, rules, AppealRules};
+use crate::foundation::calendar;
+use crate::http::nav::{ConsoleEntry, ConsoleLink};
+use crate::http::state::{AppState, Parts};
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(pages::router()).merge(console::router())
+}
+
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::api_categories))
+        .routes(routes!(api::api_file))
+        .routes(routes!(api::api_mine))
+        .routes(routes!(api::api_by_number))
+        .routes(routes!(api::api_get))
+        .routes(routes!(api::api_timeline))
+        .routes(routes!(api::api_event))
+        .routes(routes!(api::api_contact))
+        .routes(routes!(api::api_queue))
+        .routes(routes!(api::api_notifications))
+        .routes(routes!(api::api_read))
+}
+
+/// The appeals console, for case handlers and admins.
+pub static CONSOLE: ConsoleEntry = ConsoleEntry {
+    testid: "appeal-console-links",
+    visible: console::may_handle_appeals,
+    links: &[ConsoleLink { href: "/console/appeals", label: "appeals.console_title", testid: "console-appeals", class: "button" }],
+};
+
+/// Hands a text message to the phone network. Production plugs in an SMS gateway.
+#[async_trait]
+pub trait SmsSender: Send + Sync + 'static {
+    async fn send(&self, message: &SmsMessage) -> anyhow::Result<()>;
+}
+
+/// The default sender: writes each message to the log, like the sign-in codes.
+/// The message tells what happened to which case, never more.
+pub struct LogSmsSender;
+
+#[async_trait]
+impl SmsSender for LogSmsSender {
+    async fn send(&self, message: &SmsMessage) -> anyhow::Result<()> {
+        tracing::info!(
+            target: "waystation::sms",
+            phone = %message.phone,
+            kind = %message.kind,
+            case_number = %message.detail.get("case_number").and_then(|v| v.as_str()).unwrap_or_default(),
+            "text message (log sender: configure an SMS sender for production)"
+        );
+        Ok(())
+    }
+}
+
+/// The SMS sender in use.
+#[derive(Clone)]
+pub struct Sms(pub Arc<dyn SmsSender>);
+
+pub fn install(parts: &mut Parts) {
+    parts.insert(Arc::new(AppealRules::default()));
+    parts.insert(Sms(Arc::new(LogSmsSender)));
+}
+
+/// Runs the deadline clock once now (what the background task does every minute).
+pub async fn sweep(state: &AppState) -> Result<SweepReport, waystation_storage::StoreError> {
+    let catalogue = rules(state).catalogue();
+    state.store.sweep_appeal_deadlines(Utc::now(), &catalogue, calendar::current(state)).await
+}
+
+/// Hands queued text messages to the sender; returns how many went.
+pub async fn send_sms(state: &AppState) -> Result<usize, waystation_storage::StoreError> {
+    let messages = state.store.claim_sms(100, Utc::now()).await?;
+    let sender = &state.part::<Sms>().0;
+    for message in &messages {
+        if let Err(error) = sender.send(message).await {
+            tracing::warn!(%error, id = message.id, "sending a text message failed");
+        }
+    }
+    Ok(messages.len())
+}
+
+/// Every minute the deadline clock (safe with several servers: each light
+/// fires once); every two seconds the text messages.
+pub fn background(state: &AppState) -> Vec<JoinHandle<()>> {
+    let clock = state.clone();
+    let sms = state.clone();
+    vec![
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                match sweep(&clock).await {
+                    Ok(report) if report.warned + report.escalated + report.closed_after_silence > 0 => {
+                        tracing::info!(?report, "appeal deadline sweep");
+                    }
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(%error, "the appeal deadline sweep failed"),
+                }
+            }
+        }),
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(2));
+            loop {
+                every.tick().await;
+                if let Err(error) = send_sms(&sms).await {
+                    tracing::warn!(%error, "claiming text messages failed");
+                }
+            }
+        }),
+    ]
+}
