@@ -1,3 +1,6 @@
-//! Appeals (a worker's problem carried to the responsible union and the
-//! answer back): their tests will live here, one file per part, as in
-//! `stations/`.
+//! Appeals: filing (routing, idempotency, bad input), the workflow through
+//! the API and the pages, privacy (other districts, hidden identities), and
+//! notifications.
+
+mod filing;
+mod handling;

@@ -31,6 +31,9 @@ enum Allowed {
     Everyone,
     SignedIn,
     Roles(&'static [Role]),
+    /// A case: these roles (at or above its union) pass; anyone else is told
+    /// it does not exist (404), never that it is forbidden.
+    Case(&'static [Role]),
 }
 
 const STAFF: &[Role] = &[Role::StationManager, Role::CaseHandler, Role::MeetingOrganiser, Role::OrgAdmin, Role::SystemAdmin];
@@ -120,6 +123,28 @@ impl World {
         header.extend_from_slice(&[0, 0, 0, 64, 0, 0, 0, 64, 8, 2, 0, 0, 0]);
         let upload = waystation_domain::stations::photo::PhotoUpload::new(header, "").unwrap();
         (station, self.server.store.add_station_photo(None, station, upload).await.unwrap().id)
+    }
+
+    /// A fresh appeal handled by a fresh city in the scope's province, filed by someone else.
+    async fn appeal(&self, scope: Scope) -> waystation_storage::Appeal {
+        use waystation_domain::appeals::{AppealType, Category, CategoryCode, RoutedBy, TimeLimits};
+        let city = self.city(scope).await;
+        let (filer, _) = self.grant_on(city).await;
+        let input = waystation_storage::NewAppeal {
+            appeal_type: AppealType::Help,
+            category: CategoryCode::from(Category::Other),
+            org_id: city,
+            filed_by: Some(filer),
+            contact_phone: waystation_domain::foundation::people::PhoneNumber::parse("13800138000").unwrap(),
+            hide_identity: false,
+            text: "需要帮助".into(),
+            fields: json!({}),
+            location: None,
+            green_channel: false,
+            routed_by: RoutedBy::WorkerOrganisation,
+        };
+        let calendar = waystation_domain::kit::calendar::HolidayCalendar::official();
+        self.server.store.file_appeal(Some(filer), input, Utc::now(), &TimeLimits::default(), calendar).await.unwrap()
     }
 
     async fn grant_on(&self, org: OrgId) -> (UserId, i64) {
@@ -303,6 +328,23 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
             let (station, photo) = world.photo(scope).await;
             (m, format!("/api/v1/stations/{station}/photos/{photo}/caption"), Some(json!({"caption": "门口"})))
         }
+        ("GET", "/api/v1/appeal-categories") | ("GET", "/api/v1/appeals/mine") | ("GET", "/api/v1/notifications") => {
+            (m, route.template.into(), None)
+        }
+        ("POST", "/api/v1/appeals") => {
+            (m, route.template.into(), Some(json!({"appeal_type": "help", "category": "other", "text": "电动车没电了"})))
+        }
+        ("POST", "/api/v1/notifications/read") => (m, route.template.into(), Some(json!({}))),
+        ("GET", "/api/v1/appeals/{id}") => (m, format!("/api/v1/appeals/{}", world.appeal(scope).await.id), None),
+        ("GET", "/api/v1/appeals/by-number/{case_number}") => {
+            (m, format!("/api/v1/appeals/by-number/{}", world.appeal(scope).await.case_number.as_str()), None)
+        }
+        ("GET", "/api/v1/appeals/{id}/timeline") => (m, format!("/api/v1/appeals/{}/timeline", world.appeal(scope).await.id), None),
+        ("GET", "/api/v1/appeals/{id}/contact") => (m, format!("/api/v1/appeals/{}/contact", world.appeal(scope).await.id), None),
+        ("POST", "/api/v1/appeals/{id}/events") => {
+            (m, format!("/api/v1/appeals/{}/events", world.appeal(scope).await.id), Some(json!({"event": "accept"})))
+        }
+        ("GET", "/api/v1/orgs/{id}/appeals") => (m, format!("/api/v1/orgs/{}/appeals", world.province(scope)), None),
         other => panic!("the matrix has no call for {other:?}"),
     }
 }
@@ -390,6 +432,19 @@ fn routes() -> Vec<Route> {
         r(Method::POST, "/api/v1/stations/{id}/photos", Roles(STATION_STAFF), true),
         r(Method::POST, "/api/v1/stations/{id}/photos/{photo_id}/remove", Roles(STATION_STAFF), true),
         r(Method::POST, "/api/v1/stations/{id}/photos/{photo_id}/caption", Roles(STATION_STAFF), true),
+        // Appeals: anyone signed in files and reads their own; a case is for its handlers and
+        // the levels above (the matrix's callers hold their role on the province, above the case).
+        r(Method::GET, "/api/v1/appeal-categories", Everyone, false),
+        r(Method::POST, "/api/v1/appeals", SignedIn, false),
+        r(Method::GET, "/api/v1/appeals/mine", SignedIn, false),
+        r(Method::GET, "/api/v1/appeals/{id}", Case(ACTING_ON_PEOPLE), true),
+        r(Method::GET, "/api/v1/appeals/by-number/{case_number}", Case(ACTING_ON_PEOPLE), true),
+        r(Method::GET, "/api/v1/appeals/{id}/timeline", Case(ACTING_ON_PEOPLE), true),
+        r(Method::GET, "/api/v1/appeals/{id}/contact", Case(ACTING_ON_PEOPLE), true),
+        r(Method::POST, "/api/v1/appeals/{id}/events", Case(ACTING_ON_PEOPLE), true),
+        r(Method::GET, "/api/v1/orgs/{id}/appeals", Roles(ACTING_ON_PEOPLE), true),
+        r(Method::GET, "/api/v1/notifications", SignedIn, false),
+        r(Method::POST, "/api/v1/notifications/read", SignedIn, false),
     ]
 }
 
@@ -397,7 +452,7 @@ fn expected_to_pass(allowed: Allowed, who: Who, scope: Scope) -> bool {
     match (allowed, who) {
         (Allowed::Everyone, _) => true,
         (Allowed::SignedIn, Who::Holder(_)) => true,
-        (Allowed::Roles(roles), Who::Holder(role)) => scope == Scope::Inside && roles.contains(&role),
+        (Allowed::Roles(roles) | Allowed::Case(roles), Who::Holder(role)) => scope == Scope::Inside && roles.contains(&role),
         (_, Who::Anonymous) => false,
     }
 }
@@ -416,10 +471,13 @@ async fn every_route_checks_role_and_subtree() {
                 let (method, path, body) = call(&world, &route, scope).await;
                 let client = world.client(who).await;
                 let answer = client.send(method.clone(), &path, body, &[]).await;
-                let passed = !matches!(answer.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN);
+                let case = matches!(route.allowed, Allowed::Case(_));
+                let passed = !matches!(answer.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+                    && !(case && answer.status == StatusCode::NOT_FOUND);
                 let expected = expected_to_pass(route.allowed, who, scope);
                 let refusal_is_right = match who {
                     Who::Anonymous => answer.status == StatusCode::UNAUTHORIZED || answer.status == StatusCode::NOT_FOUND,
+                    Who::Holder(_) if case => answer.status == StatusCode::NOT_FOUND,
                     Who::Holder(_) => answer.status == StatusCode::FORBIDDEN,
                 };
                 if passed != expected || (!expected && !refusal_is_right) || answer.status.is_server_error() {
