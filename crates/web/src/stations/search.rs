@@ -221,7 +221,8 @@ pub struct StationPlaces(pub Arc<StationSearch>);
 impl crate::http::places::PlaceFinder for StationPlaces {
     fn nearest(&self, at: LatLng, radius_m: f64) -> Option<crate::http::places::NearbyPlace> {
         use waystation_domain::stations::search::{Filter, NearestQuery};
-        let query = NearestQuery { origin: at, limit: 1, radius_m: Some(radius_m), at: super::now_in_china(), filter: Filter::default() };
+        let now = chrono::Utc::now().with_timezone(&waystation_domain::kit::china_time::offset()).naive_local();
+        let query = NearestQuery { origin: at, limit: 1, radius_m: Some(radius_m), at: now, filter: Filter::default() };
         let hit = self.0.read().nearest(&query, self.0.calendar.get()).into_iter().next()?;
         let summary = self.0.summary(hit.id)?;
         Some(crate::http::places::NearbyPlace {
