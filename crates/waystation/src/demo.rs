@@ -2,15 +2,20 @@
 //! organisation tree of the places in the source documents, partner
 //! organisations and one account per role (`foundation::demo`), and the rest
 //! stations of those places with the seed documents' own figures, or a scale
-//! set of any size for benchmarks (`stations::demo`).
+//! set of any size for benchmarks (`stations::demo`); the appeals of those
+//! places, or a scale set of cases (`appeals::demo`).
 
 use std::sync::Arc;
 
 use waystation_storage::Store;
 
+use waystation_domain::kit::calendar::HolidayCalendar;
+
+use crate::appeals::demo as appeals_demo;
 use crate::foundation::demo as foundation_demo;
 use crate::stations::demo as stations_demo;
 
+pub use crate::appeals::demo::{AppealCounts, MAX_SCALE_APPEALS};
 pub use crate::foundation::demo::{organisation_count, DemoAccount, DEMO_STAFF_PASSWORD};
 pub use crate::stations::demo::{
     figures, RegionCount, UseCounts, DEMO_SEED, IMPORT_BATCH, MAX_SCALE_STATIONS, PARKING_NOT_YET_OPEN_NOTICE,
@@ -28,6 +33,8 @@ pub struct DemoSummary {
     pub updated: usize,
     /// Rooms to book, reviews and answered feedback at the regional set's stations.
     pub using: UseCounts,
+    /// The regional set's appeals, or the scale set's cases.
+    pub appeals: AppealCounts,
 }
 
 /// Loads the whole demo set — organisations, accounts and the regional
@@ -37,7 +44,8 @@ pub async fn load(store: &Arc<dyn Store>) -> anyhow::Result<DemoSummary> {
     let ids = foundation_demo::create_tree(store).await?;
     let accounts = foundation_demo::create_accounts(store, &ids).await?;
     let (counts, using) = stations_demo::load_regional(store, &ids).await?;
-    Ok(DemoSummary { organisations: organisation_count(), accounts, stations: counts, scale: false, updated: 0, using })
+    let appeals = appeals_demo::load_regional(store, &ids, HolidayCalendar::official()).await?;
+    Ok(DemoSummary { organisations: organisation_count(), accounts, stations: counts, scale: false, updated: 0, using, appeals })
 }
 
 /// Loads only the organisations and accounts (no stations) into an empty
@@ -67,7 +75,37 @@ pub async fn load_scale(store: &Arc<dyn Store>, n: u32) -> anyhow::Result<DemoSu
         (0, Vec::new())
     };
     let outcome = stations_demo::load_scale(store, n).await?;
-    Ok(DemoSummary { organisations, accounts, stations: outcome.stations, scale: true, updated: outcome.updated, using: UseCounts::default() })
+    Ok(DemoSummary {
+        organisations,
+        accounts,
+        stations: outcome.stations,
+        scale: true,
+        updated: outcome.updated,
+        using: UseCounts::default(),
+        appeals: AppealCounts::default(),
+    })
+}
+
+/// Adds `n` scale-set appeals across the tree (for benchmarks), loading the
+/// organisation tree and accounts first when the database is empty.
+pub async fn load_scale_appeals(store: &Arc<dyn Store>, n: u32) -> anyhow::Result<DemoSummary> {
+    anyhow::ensure!(n <= MAX_SCALE_APPEALS, "--appeals is at most {MAX_SCALE_APPEALS}");
+    let (organisations, accounts) = if store.list_roots().await?.is_empty() {
+        let ids = foundation_demo::create_tree(store).await?;
+        (organisation_count(), foundation_demo::create_accounts(store, &ids).await?)
+    } else {
+        (0, Vec::new())
+    };
+    let cases = appeals_demo::load_scale(store, n, HolidayCalendar::official()).await?;
+    Ok(DemoSummary {
+        organisations,
+        accounts,
+        stations: Vec::new(),
+        scale: true,
+        updated: 0,
+        using: UseCounts::default(),
+        appeals: AppealCounts { cases, events: 0 },
+    })
 }
 
 /// How to sign in as each demo account, and what was loaded where.
@@ -92,6 +130,9 @@ pub fn describe(summary: &DemoSummary, base_url: &str) -> String {
     if summary.using != UseCounts::default() {
         let u = summary.using;
         text.push_str(&format!("\nRooms to book: {}; reviews: {}; answered feedback: {}.\n", u.rooms, u.reviews, u.feedback));
+    }
+    if summary.appeals.cases > 0 {
+        text.push_str(&format!("\nAppeals: {} cases.\n", summary.appeals.cases));
     }
     if summary.accounts.is_empty() {
         text.push_str("\nThe organisation tree and accounts were there already.\n");

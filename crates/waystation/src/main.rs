@@ -37,10 +37,16 @@ enum Command {
     /// empty database it loads the organisation tree and accounts first; into
     /// one that has them it adds the N stations (ids BENCH-0000001…, so running
     /// again with the same or a larger N updates those and adds the rest).
+    ///
+    /// With --appeals N: N scale-set appeals across the tree's unions and the
+    /// past year, for benchmarks (into an empty database the tree comes first).
     Demo {
         /// Load N scale-set stations (up to 2,000,000) instead of the regional set.
         #[arg(long, value_name = "N")]
         stations: Option<u32>,
+        /// Add N scale-set appeals (up to 2,000,000) across the tree instead, for benchmarks.
+        #[arg(long, value_name = "N", conflicts_with = "stations")]
+        appeals: Option<u32>,
     },
     /// Copy a SQLite database to FILE while the server runs (PostgreSQL: use pg_dump).
     Backup { file: std::path::PathBuf },
@@ -111,12 +117,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             open(&settings).await?.migrate().await?;
             println!("migrations applied to {}", redact(&settings.database_url));
         }
-        Command::Demo { stations } => {
+        Command::Demo { stations, appeals } => {
             let store = open(&settings).await?;
             store.migrate().await?;
-            let summary = match stations {
-                None => demo::load(&store).await?,
-                Some(n) => demo::load_scale(&store, n).await?,
+            let summary = match (stations, appeals) {
+                (Some(n), _) => demo::load_scale(&store, n).await?,
+                (None, Some(n)) => demo::load_scale_appeals(&store, n).await?,
+                (None, None) => demo::load(&store).await?,
             };
             println!("{}", demo::describe(&summary, &format!("http://{}", config::DEFAULT_LISTEN)));
         }

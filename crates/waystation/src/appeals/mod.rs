@@ -1,4 +1,5 @@
-//! Appeals' part of the binary: its shell commands (`cli.rs`, flattened into
-//! `main.rs`'s command list) and its demo cases (`demo.rs`, loaded by
-//! `crate::demo`). Empty until the appeals capability lands; see
-//! `docs/adding-a-capability.md`.
+//! Appeals' part of the binary: its demo cases (`demo.rs`, loaded by
+//! `crate::demo`: the regional cases of the seed documents' places, and a
+//! scale set for benchmarks).
+
+pub mod demo;

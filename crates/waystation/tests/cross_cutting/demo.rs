@@ -110,7 +110,28 @@ async fn the_regional_set_reproduces_the_seed_figures_and_loads_the_same_twice()
     chongqing_parking(&a).await;
     codes_follow_the_owning_area(&a, &all_a).await;
     life_and_location_histories(&a, &all_a).await;
+    demo_appeals(&a, &summary).await;
     drop((db_a, db_b));
+}
+
+/// The regional appeals: Dehua's joint wage case rated, a review under way,
+/// an overdue one that the clock escalates.
+async fn demo_appeals(store: &Arc<dyn Store>, summary: &demo::DemoSummary) {
+    use waystation_domain::appeals::{Catalogue, Partner, Stage};
+    use waystation_storage::AppealFilter;
+    assert_eq!(summary.appeals.cases, 6);
+    let national = store.list_roots().await.unwrap()[0].id;
+    let all = store.appeals_in_subtree(national, &AppealFilter::default(), waystation_domain::kit::pagination::PageRequest::FIRST).await.unwrap();
+    assert_eq!(all.items.len(), 6);
+    let dehua = all.items.iter().find(|a| a.case_number.as_str().starts_with("SQ-350526-")).expect("the Dehua case");
+    assert_eq!((dehua.state.stage, dehua.state.rating), (Stage::Rated, Some(5)));
+    assert_eq!(dehua.state.partners, vec![Partner::LabourInspectorate]);
+    assert!(all.items.iter().any(|a| a.state.stage == Stage::UnderReview), "a review under way");
+    let report = store
+        .sweep_appeal_deadlines(chrono::Utc::now(), &Catalogue::builtin(), waystation_domain::kit::calendar::HolidayCalendar::official())
+        .await
+        .unwrap();
+    assert!(report.escalated >= 1, "the case nobody accepted is escalated: {report:?}");
 }
 
 /// The counts the seed documents give (seeds/000–004).
