@@ -8,7 +8,8 @@
 //   station pages. Leaflet's images (marker icons, layer switcher) come out as
 //   content-hashed files beside them, served under /assets/;
 // - coverage.js (and coverage.css): the console's coverage map, drawing demand
-//   cells over the same tiles with map.js's datum shift.
+//   cells over the same tiles with map.js's datum shift;
+// - appeals.js: the appeal filing page (the chosen category's fields, the position).
 import { build } from "esbuild";
 
 const outdir = process.argv[2];
@@ -23,6 +24,7 @@ await build({
     "app-style": "src/kit/app.css",
     map: "src/stations/map.js",
     coverage: "src/stations/coverage.js",
+    appeals: "src/appeals/file.js",
   },
   bundle: true,
   minify: true,

@@ -93,6 +93,7 @@ struct FilePage {
     types: Vec<(&'static str, &'static str)>,
     categories: Vec<CategoryRow>,
     phone: String,
+    script: String,
 }
 
 async fn new_form(State(state): State<AppState>, lang: Lang, csrf: CsrfToken, user: CurrentUser, Query(flash): Query<Flash>) -> Response {
@@ -102,6 +103,7 @@ async fn new_form(State(state): State<AppState>, lang: Lang, csrf: CsrfToken, us
         types: AppealType::ALL.iter().map(|t| (t.as_str(), label(tr, "appeals.type", t.as_str()))).collect(),
         categories: category_rows(&state, tr),
         phone: user.user.phone.masked(),
+        script: crate::http::assets::asset_url("appeals.js"),
     })
 }
 
