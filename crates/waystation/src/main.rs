@@ -1,5 +1,5 @@
 //! `waystation`: the one binary. `serve`, `migrate`, `demo`, `user`, `org`,
-//! `backup`, `audit verify`, `stations reindex`.
+//! `backup`, `audit verify`, `stations reindex`, `appeals sweep`.
 
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use waystation_storage::Store;
 use waystation_web::{AppState, WebConfig};
 
 use waystation::config::{self, FileSettings, GlobalArgs, LogFormat, ServeArgs, Settings};
-use waystation::{demo, foundation, stations};
+use waystation::{appeals, demo, foundation, stations};
 
 #[derive(Debug, Parser)]
 #[command(name = "waystation", version, about = "Rest stations, appeals, congresses and proposals for a trade union's outdoor and platform workers.")]
@@ -56,6 +56,9 @@ enum Command {
     // The stations' commands: `import`, `export`, `stations`.
     #[command(flatten)]
     Stations(stations::cli::Command),
+    // The appeals' commands: `appeals sweep`.
+    #[command(flatten)]
+    Appeals(appeals::cli::Command),
 }
 
 #[tokio::main]
@@ -134,6 +137,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::Foundation(command) => return command.run(&open(&settings).await?).await,
         Command::Stations(command) => return command.run(&open(&settings).await?).await,
+        Command::Appeals(command) => return command.run(&open(&settings).await?).await,
     }
     Ok(std::process::ExitCode::SUCCESS)
 }

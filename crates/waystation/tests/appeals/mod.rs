@@ -2,5 +2,6 @@
 //! the API and the pages, privacy (other districts, hidden identities), and
 //! notifications.
 
+mod crash;
 mod filing;
 mod handling;

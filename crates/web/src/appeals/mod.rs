@@ -230,7 +230,12 @@ pub async fn file(state: &AppState, user: &CurrentUser, form: &FilingForm) -> Re
         green_channel: category.green_channel,
         routed_by: route.by,
     };
-    Ok(state.store.file_appeal(Some(user.user.id), input, Utc::now(), &category.limits, calendar::current(state)).await?)
+    let appeal = state.store.file_appeal(Some(user.user.id), input, Utc::now(), &category.limits, calendar::current(state)).await?;
+    if let Some(at) = location {
+        // Where workers need help is where stations are missing (the coverage view).
+        places::record_need(state, at);
+    }
+    Ok(appeal)
 }
 
 /// The case and who the caller is for it; `appeal_not_found` for anyone who

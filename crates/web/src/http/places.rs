@@ -25,9 +25,11 @@ pub struct NearbyPlace {
     pub link: String,
 }
 
-/// Finds the nearest place within a radius (WGS-84).
+/// Finds the nearest place within a radius (WGS-84), and takes note of
+/// where people needed help (an appeal's place is demand for a station).
 pub trait PlaceFinder: Send + Sync {
     fn nearest(&self, at: LatLng, radius_m: f64) -> Option<NearbyPlace>;
+    fn record_need(&self, at: LatLng);
 }
 
 /// What the state holds: the finder, if a capability installed one.
@@ -37,4 +39,11 @@ pub struct Places(pub Option<Arc<dyn PlaceFinder>>);
 /// The nearest place within `radius_m` of `at`, if any capability offers places.
 pub fn nearest(state: &AppState, at: LatLng, radius_m: f64) -> Option<NearbyPlace> {
     state.try_part::<Places>().and_then(|p| p.0.as_ref()).and_then(|finder| finder.nearest(at, radius_m))
+}
+
+/// Tells the place finder, if any, that someone needed help at `at`.
+pub fn record_need(state: &AppState, at: LatLng) {
+    if let Some(finder) = state.try_part::<Places>().and_then(|p| p.0.as_ref()) {
+        finder.record_need(at);
+    }
 }

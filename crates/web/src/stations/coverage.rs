@@ -33,37 +33,49 @@ pub fn demand(state: &AppState) -> &Arc<DemandLog> {
     state.part::<Arc<DemandLog>>()
 }
 
-/// Searches counted since the last flush, per cell.
+/// Searches and appeals counted since the last flush, per cell.
 #[derive(Default)]
 pub struct DemandLog {
     searches: Mutex<HashMap<DemandCell, u64>>,
+    /// Places where workers filed appeals (told by the appeals capability
+    /// through the kit's `PlaceFinder::record_need`).
+    appeals: Mutex<HashMap<DemandCell, u64>>,
+}
+
+fn count(counter: &Mutex<HashMap<DemandCell, u64>>, at: LatLng) {
+    let mut counts = counter.lock().unwrap_or_else(|p| p.into_inner());
+    *counts.entry(DemandCell::of(at)).or_insert(0) += 1;
 }
 
 impl DemandLog {
     pub fn record_search(&self, origin: LatLng) {
-        let mut counts = self.searches.lock().unwrap_or_else(|p| p.into_inner());
-        *counts.entry(DemandCell::of(origin)).or_insert(0) += 1;
+        count(&self.searches, origin);
+    }
+
+    pub fn record_appeal(&self, at: LatLng) {
+        count(&self.appeals, at);
     }
 
     /// Writes the counts to the store (under today's date, China time).
     pub async fn flush(&self, store: &Arc<dyn Store>) -> Result<usize, StoreError> {
-        let counts: Vec<(DemandCell, u64)> = {
-            let mut searches = self.searches.lock().unwrap_or_else(|p| p.into_inner());
-            searches.drain().collect()
-        };
-        if counts.is_empty() {
-            return Ok(0);
-        }
-        let day = now_in_china().date();
-        if let Err(error) = store.add_demand(day, "search", &counts).await {
-            // Keep them for the next flush rather than lose them.
-            let mut searches = self.searches.lock().unwrap_or_else(|p| p.into_inner());
-            for (cell, count) in counts {
-                *searches.entry(cell).or_insert(0) += count;
+        let mut written = 0;
+        for (kind, counter) in [("search", &self.searches), ("appeal", &self.appeals)] {
+            let counts: Vec<(DemandCell, u64)> = counter.lock().unwrap_or_else(|p| p.into_inner()).drain().collect();
+            if counts.is_empty() {
+                continue;
             }
-            return Err(error);
+            let day = now_in_china().date();
+            if let Err(error) = store.add_demand(day, kind, &counts).await {
+                // Keep them for the next flush rather than lose them.
+                let mut kept = counter.lock().unwrap_or_else(|p| p.into_inner());
+                for (cell, count) in counts {
+                    *kept.entry(cell).or_insert(0) += count;
+                }
+                return Err(error);
+            }
+            written += counts.len();
         }
-        Ok(counts.len())
+        Ok(written)
     }
 }
 

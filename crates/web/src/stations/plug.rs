@@ -110,9 +110,10 @@ pub async fn install(parts: &mut Parts, store: &Arc<dyn Store>, tiles: tiles::Ti
     parts.insert(tiles);
     let calendar = parts.get::<Arc<CalendarCell>>().cloned().expect("the foundation's calendar is installed before stations");
     let search = Arc::new(search::StationSearch::load(store, calendar).await?);
-    parts.insert(crate::http::places::Places(Some(Arc::new(search::StationPlaces(search.clone())))));
+    let demand = Arc::new(coverage::DemandLog::default());
+    parts.insert(crate::http::places::Places(Some(Arc::new(search::StationPlaces(search.clone(), demand.clone())))));
     parts.insert(search);
-    parts.insert(Arc::new(coverage::DemandLog::default()));
+    parts.insert(demand);
     Ok(())
 }
 

@@ -216,7 +216,7 @@ impl StationSearch {
 /// Stations as the places other capabilities may suggest: the nearest station
 /// in the index (listed stations only), whatever its hours — a worker filing
 /// an appeal at 03:00 is still in that station's grid.
-pub struct StationPlaces(pub Arc<StationSearch>);
+pub struct StationPlaces(pub Arc<StationSearch>, pub Arc<super::coverage::DemandLog>);
 
 impl crate::http::places::PlaceFinder for StationPlaces {
     fn nearest(&self, at: LatLng, radius_m: f64) -> Option<crate::http::places::NearbyPlace> {
@@ -234,5 +234,9 @@ impl crate::http::places::PlaceFinder for StationPlaces {
             distance_m: hit.distance_m,
             link: format!("/stations/{}", summary.id),
         })
+    }
+
+    fn record_need(&self, at: LatLng) {
+        self.1.record_appeal(at);
     }
 }
