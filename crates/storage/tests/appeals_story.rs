@@ -77,6 +77,7 @@ fn filing(org_id: i64, filed_by: Option<i64>, category: Category, text: &str) ->
         location: Some((29.5563, 106.5775)),
         green_channel: category.green_channel(),
         routed_by: RoutedBy::Place,
+            open311_key: None,
     }
 }
 

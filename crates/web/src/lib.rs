@@ -53,6 +53,8 @@ static CONSOLE: &[&ConsoleEntry] = &[&stations::plug::CONSOLE, &appeals::plug::C
 
 /// The paths whose POST answers are never stored for replay, from every capability.
 static NEVER_REPLAYED: &[&[&str]] = &[&foundation::plug::NEVER_REPLAYED];
+/// Forms that authenticate with a key of their own (Open311), by path prefix.
+static KEY_AUTHENTICATED: &[&[&str]] = &[&appeals::plug::KEY_AUTHENTICATED];
 
 /// How the web layer behaves; the CLI fills it from flags, environment and
 /// file. `AppState::new` hands each part to the kit or capability it is for.
@@ -83,7 +85,12 @@ impl AppState {
         stations::plug::install(&mut parts, &store, config.tiles).await?;
         appeals::plug::install(&mut parts);
         let http = HttpConfig { secure_cookies: config.secure_cookies, trust_forwarded_for: config.trust_forwarded_for };
-        let handed_in = HandedIn { upload_limits: UPLOAD_LIMITS, console: CONSOLE, never_replayed: NEVER_REPLAYED };
+        let handed_in = HandedIn {
+            upload_limits: UPLOAD_LIMITS,
+            console: CONSOLE,
+            never_replayed: NEVER_REPLAYED,
+            key_authenticated: KEY_AUTHENTICATED,
+        };
         Ok(Self::assemble(store, http, observability::prometheus(), parts, handed_in))
     }
 }

@@ -52,7 +52,7 @@ test('a rider files on the phone, staff accept and reply, the rider confirms and
     await page.getByTestId('appeal-lng').fill('106.5769');
     await screenshot(page, 'appeal-filing');
     await clickAndLoad(page, page.getByTestId('appeal-submit'));
-    assert.match(pathOf(page), /^\/appeals\/SQ-500103-\d{8}-\d{4}$/);
+    assert.match(pathOf(page), /^\/appeals\/SQ-500103-\d{8}-\d{5}$/);
     assert.equal(await notice(page), '诉求已提交，请记下诉求编号以便查询。');
     const number = await page.getByTestId('case-number').innerText();
     assert.equal(await page.getByTestId('case-stage').innerText(), '已提交');

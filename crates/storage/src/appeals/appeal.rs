@@ -37,6 +37,8 @@ pub struct NewAppeal {
     pub green_channel: bool,
     /// Why routing chose the union (recorded on the timeline).
     pub routed_by: RoutedBy,
+    /// The Open311 key it was posted with, if it came through Open311.
+    pub open311_key: Option<i64>,
 }
 
 /// An appeal as stored.
@@ -63,6 +65,8 @@ pub struct Appeal {
     pub green_channel: bool,
     /// The day a red light escalated it to the supervising level.
     pub escalated_on: Option<NaiveDate>,
+    /// The Open311 key it was posted with.
+    pub open311_key: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -99,6 +103,31 @@ pub struct AppealFilter {
     pub escalated_only: bool,
     /// Only open cases (any stage before a final answer).
     pub open_only: bool,
+}
+
+/// An API key of the Open311 server (the key itself is shown once, at issue).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Open311Key {
+    pub id: i64,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The filters of Open311's `GET requests`.
+#[derive(Debug, Clone, Default)]
+pub struct Open311Query {
+    /// Case numbers; when given, the other filters are ignored (the spec's rule).
+    pub case_numbers: Vec<CaseNumber>,
+    pub categories: Vec<CategoryCode>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// `Some(true)`: open cases only; `Some(false)`: closed ones.
+    pub open: Option<bool>,
+    /// Only the cases posted with this key; with none, only cases posted
+    /// through Open311 at all (never those filed in Waystation's own pages).
+    pub key_id: Option<i64>,
+    pub limit: i64,
 }
 
 /// What one run of the deadline sweep did.
@@ -157,4 +186,12 @@ pub trait AppealStore: Send + Sync {
     /// once), and replied cases silent past the limit are closed. Limits are
     /// the category's in `catalogue`.
     async fn sweep_appeal_deadlines(&self, now: DateTime<Utc>, catalogue: &Catalogue, calendar: &HolidayCalendar) -> StoreResult<SweepReport>;
+
+    // The Open311 GeoReport v2 server.
+    /// Stores a new key's hash (audited); the caller shows the key once.
+    async fn create_open311_key(&self, actor: Option<UserId>, label: &str, key_hash: &str, now: DateTime<Utc>) -> StoreResult<Open311Key>;
+    /// The live key of this hash.
+    async fn open311_key(&self, key_hash: &str) -> StoreResult<Option<Open311Key>>;
+    /// Cases for Open311's `GET requests`, newest first, at most `limit`.
+    async fn open311_requests(&self, query: &Open311Query) -> StoreResult<Vec<Appeal>>;
 }

@@ -78,6 +78,7 @@ impl Loader<'_> {
             location,
             green_channel: def.green_channel,
             routed_by: if location.is_some() { RoutedBy::Place } else { RoutedBy::WorkerOrganisation },
+            open311_key: None,
         };
         let appeal = self.store.file_appeal(Some(filer.0), input, filed_at, &def.limits, self.calendar).await?;
         self.counts.cases += 1;
@@ -279,6 +280,7 @@ pub async fn load_scale(store: &Arc<dyn Store>, n: u32, calendar: &'static Holid
                 location: None,
                 green_channel: def.green_channel,
                 routed_by: RoutedBy::Top,
+            open311_key: None,
             };
             let appeal = store.file_appeal(None, input, filed_at, &def.limits, calendar).await?;
             // 70 % answered, 15 % in progress, 15 % untouched.

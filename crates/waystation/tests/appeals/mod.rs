@@ -5,3 +5,4 @@
 mod crash;
 mod filing;
 mod handling;
+mod open311;

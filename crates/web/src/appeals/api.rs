@@ -275,9 +275,14 @@ pub async fn queue_page(state: &AppState, user: &CurrentUser, org: i64, q: &Queu
         .transpose()?;
     let page = state.store.appeals_in_subtree(org, &filter, PageRequest::parse(q.cursor.as_deref(), q.limit)?).await?;
     let mut items = Vec::with_capacity(page.items.len());
+    // A page's cases share few unions: each union's path is read once.
+    let mut paths: std::collections::HashMap<i64, Vec<routing::OrgNode>> = std::collections::HashMap::new();
     for appeal in &page.items {
-        let nodes = state.store.path_nodes(appeal.org_id).await?;
-        let actor = routing::actor_for(&user.caller, &appeal.org_path, appeal.state.level, appeal.filed_by, &nodes)
+        if !paths.contains_key(&appeal.org_id) {
+            paths.insert(appeal.org_id, state.store.path_nodes(appeal.org_id).await?);
+        }
+        let nodes = &paths[&appeal.org_id];
+        let actor = routing::actor_for(&user.caller, &appeal.org_path, appeal.state.level, appeal.filed_by, nodes)
             .unwrap_or(Actor::Supervisor);
         items.push(AppealView::of(state, appeal, actor));
     }

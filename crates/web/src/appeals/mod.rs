@@ -9,6 +9,8 @@
 //! - `api.rs`: the JSON API under `/api/v1/appeals` and `/api/v1/notifications`.
 //! - `pages.rs`: the worker's phone pages — file, my appeals, the case with
 //!   its timeline, confirm, rate, reopen, ask for a review; notifications.
+//! - `open311.rs`: the Open311 GeoReport v2 server under `/open311/v2/` (JSON
+//!   and XML), with API keys a system admin issues.
 //! - `console.rs`: the staff console — queues and the case page with its actions.
 //! - `plug.rs`: what the crate root plugs in, and the deadline clock.
 //!
@@ -18,6 +20,7 @@
 
 pub mod api;
 pub mod console;
+pub mod open311;
 pub mod pages;
 pub mod plug;
 
@@ -33,7 +36,7 @@ use waystation_domain::appeals::{
     offered, Actor, AppealType, Catalogue, CategoryDef, Context, Event, Stage, TimeLimits,
 };
 use waystation_domain::foundation::organisations::DivisionCode;
-use waystation_domain::foundation::people::{PhoneNumber, Role};
+use waystation_domain::foundation::people::{PhoneNumber, Role, UserId};
 use waystation_domain::kit::china_time::china_day;
 use waystation_domain::kit::geo::{Datum, LatLng};
 use waystation_domain::Invalid;
@@ -135,9 +138,36 @@ fn place_of(input: &PlaceInput) -> Result<LatLng, Invalid> {
     Ok(point.to_wgs84(datum))
 }
 
+/// Who files: a signed-in worker, or another system through an Open311 key
+/// on behalf of someone it knows by phone.
+pub struct Filer {
+    pub user_id: Option<UserId>,
+    /// How to reach them when the form names no other phone.
+    pub phone: PhoneNumber,
+    /// Organisations where they hold the worker role (routing's third choice).
+    pub worker_orgs: Vec<i64>,
+    pub open311_key: Option<i64>,
+}
+
+impl Filer {
+    pub fn of(user: &CurrentUser) -> Self {
+        Self {
+            user_id: Some(user.user.id),
+            phone: user.user.phone.clone(),
+            worker_orgs: user.caller.grants.iter().filter(|g| g.role == Role::Worker).map(|g| g.org_id).collect(),
+            open311_key: None,
+        }
+    }
+}
+
 /// Checks a filing, routes it and files it. Every problem of the form is
 /// reported at once; nothing is written unless all is well.
 pub async fn file(state: &AppState, user: &CurrentUser, form: &FilingForm) -> Result<Appeal, ApiError> {
+    file_as(state, &Filer::of(user), form).await
+}
+
+/// [`file`], for any [`Filer`].
+pub async fn file_as(state: &AppState, filer: &Filer, form: &FilingForm) -> Result<Appeal, ApiError> {
     let today = china_day(Utc::now());
     let mut errors: Vec<(String, &'static str)> = Vec::new();
     fn note(errors: &mut Vec<(String, &'static str)>, result: Result<(), Invalid>) {
@@ -163,7 +193,7 @@ pub async fn file(state: &AppState, user: &CurrentUser, form: &FilingForm) -> Re
     let division = form.division.as_deref().filter(|d| !d.trim().is_empty()).map(DivisionCode::parse).transpose();
     note(&mut errors, division.as_ref().map(drop).map_err(|e| Invalid::field("division", e.code)));
     let contact = match form.contact_phone.as_deref().filter(|p| !p.trim().is_empty()) {
-        None => Ok(user.user.phone.clone()),
+        None => Ok(filer.phone.clone()),
         Some(phone) => PhoneNumber::parse(phone).map_err(|e| Invalid::field("contact_phone", e.code)),
     };
     note(&mut errors, contact.as_ref().map(drop).map_err(Clone::clone));
@@ -185,7 +215,7 @@ pub async fn file(state: &AppState, user: &CurrentUser, form: &FilingForm) -> Re
 
     // Routing: the grid of the place, the division, the worker's organisation, the top.
     let grid = location.and_then(|at| places::nearest(state, at, GRID_RADIUS_M));
-    let worker_orgs: Vec<_> = user.caller.grants.iter().filter(|g| g.role == Role::Worker).map(|g| g.org_id).collect();
+    let worker_orgs = filer.worker_orgs.clone();
     let mut candidates: Vec<i64> = Vec::new();
     candidates.extend(grid.as_ref().map(|p| p.org_id));
     if let Some(code) = &division {
@@ -221,7 +251,7 @@ pub async fn file(state: &AppState, user: &CurrentUser, form: &FilingForm) -> Re
         appeal_type,
         category: category.code.clone(),
         org_id: route.org,
-        filed_by: Some(user.user.id),
+        filed_by: filer.user_id,
         contact_phone: contact,
         hide_identity: form.hide_identity,
         text,
@@ -229,8 +259,9 @@ pub async fn file(state: &AppState, user: &CurrentUser, form: &FilingForm) -> Re
         location: location.map(|p| (p.lat(), p.lng())),
         green_channel: category.green_channel,
         routed_by: route.by,
+        open311_key: filer.open311_key,
     };
-    let appeal = state.store.file_appeal(Some(user.user.id), input, Utc::now(), &category.limits, calendar::current(state)).await?;
+    let appeal = state.store.file_appeal(filer.user_id, input, Utc::now(), &category.limits, calendar::current(state)).await?;
     if let Some(at) = location {
         // Where workers need help is where stations are missing (the coverage view).
         places::record_need(state, at);

@@ -13,13 +13,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use waystation_storage::{SmsMessage, SweepReport};
 
-use super::{api, console, pages, rules, AppealRules};
+use super::{api, console, open311, pages, rules, AppealRules};
 use crate::foundation::calendar;
 use crate::http::nav::{ConsoleEntry, ConsoleLink};
 use crate::http::state::{AppState, Parts};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(pages::router()).merge(console::router())
+    Router::new().merge(pages::router()).merge(console::router()).merge(open311::router())
 }
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
@@ -35,7 +35,11 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::api_queue))
         .routes(routes!(api::api_notifications))
         .routes(routes!(api::api_read))
+        .routes(routes!(open311::api_issue_key))
 }
+
+/// Open311 clients post forms with their `api_key`, not a cookie.
+pub static KEY_AUTHENTICATED: [&str; 1] = ["/open311/"];
 
 /// The appeals console, for case handlers and admins.
 pub static CONSOLE: ConsoleEntry = ConsoleEntry {

@@ -51,7 +51,11 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     // So bearer requests need no token, nor does anything else that carries no
     // session cookie; forms always do (that also stops login CSRF), and so does
     // every request that rides on the session cookie.
+    // Forms of other systems that authenticate with a key in the form (Open311)
+    // carry no ambient credential either: a cross-site page does not know the key.
+    let key_authenticated = state.handed_in.key_authenticated.iter().flat_map(|p| p.iter()).any(|p| parts.uri.path().starts_with(p));
     let cannot_be_forged = parts.headers.contains_key(header::AUTHORIZATION)
+        || key_authenticated
         || (!is_form && cookie(&parts.headers, SESSION_COOKIE).is_none());
     let request = if unsafe_method && !cannot_be_forged {
         let (presented, body) = if let Some(header) = parts.headers.get(CSRF_HEADER) {

@@ -48,6 +48,9 @@ pub struct HandedIn {
     pub console: &'static [&'static ConsoleEntry],
     /// Path prefixes whose POST answers are never stored for replay (see `idempotency`).
     pub never_replayed: &'static [&'static [&'static str]],
+    /// Path prefixes whose forms authenticate by a key in the form itself
+    /// (Open311's `api_key`), not by a cookie: no CSRF token (see `csrf`).
+    pub key_authenticated: &'static [&'static [&'static str]],
 }
 
 impl AppState {

@@ -23,7 +23,7 @@ macro_rules! impl_appeal_sql {
 
         use super::foundation_sql::{fetch_org, holders_of, insert_notifications, phone_from, queue_sms};
         use super::prelude::{append_audit, audit, corrupt, fetch_by_id, fetch_page, lock_row, DbRow};
-        use crate::appeals::{Appeal, AppealEvent, AppealFilter, AppealStore, NewAppeal, SweepReport};
+        use crate::appeals::{Appeal, AppealEvent, AppealFilter, AppealStore, NewAppeal, Open311Key, Open311Query, SweepReport};
         use crate::error::{StoreError, StoreResult};
         use crate::foundation::{NewNotification, Org};
         use crate::sql::Keyset;
@@ -32,7 +32,7 @@ macro_rules! impl_appeal_sql {
             a.filed_by, a.contact_phone, a.hide_identity, a.text, a.fields, a.lat, a.lng, a.stage, a.level, a.outcome, \
             a.extended_by, a.submitted_on, a.accepted_on, a.last_note_on, a.review_asked_on, a.replied_on, a.closed_on, \
             a.rating, a.due_kind, a.due_on, a.created_at, a.updated_at, a.merged_into, \
-            a.partners, a.green_channel, a.escalated_on, a.note_due_on, a.queue_key \
+            a.partners, a.green_channel, a.escalated_on, a.note_due_on, a.queue_key, a.open311_key_id \
             FROM appeals a JOIN organisations o ON o.id = a.org_id";
 
         const EVENT_SELECT: &str = "SELECT id, appeal_id, at, actor_id, actor_kind, event, detail, from_stage, to_stage \
@@ -133,6 +133,7 @@ macro_rules! impl_appeal_sql {
                 note_due: row.try_get("note_due_on")?,
                 green_channel: row.try_get("green_channel")?,
                 escalated_on: row.try_get("escalated_on")?,
+                open311_key: row.try_get("open311_key_id")?,
                 created_at: row.try_get("created_at")?,
                 updated_at: row.try_get("updated_at")?,
             })
@@ -438,8 +439,8 @@ macro_rules! impl_appeal_sql {
                 let (lat, lng) = input.location.unzip();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO appeals (case_number, appeal_type, category, org_id, filed_by, contact_phone, hide_identity, \
-                     text, fields, lat, lng, stage, level, submitted_on, due_kind, due_on, created_at, updated_at, green_channel) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18) RETURNING id",
+                     text, fields, lat, lng, stage, level, submitted_on, due_kind, due_on, created_at, updated_at, green_channel, open311_key_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19) RETURNING id",
                 )
                 .bind(number.as_str())
                 .bind(input.appeal_type.as_str())
@@ -459,6 +460,7 @@ macro_rules! impl_appeal_sql {
                 .bind(due.map(|(_, on)| on))
                 .bind(now)
                 .bind(input.green_channel)
+                .bind(input.open311_key)
                 .fetch_one(&mut *tx)
                 .await?;
                 let bonus = if input.green_channel { GREEN_QUEUE_BONUS } else { 0 };
@@ -663,6 +665,90 @@ macro_rules! impl_appeal_sql {
                     tx.commit().await?;
                 }
                 Ok(report)
+            }
+
+            async fn create_open311_key(&self, actor: Option<UserId>, label: &str, key_hash: &str, now: DateTime<Utc>) -> StoreResult<Open311Key> {
+                let label = label.trim();
+                if label.is_empty() || label.chars().count() > 100 {
+                    return Err(Invalid::field("label", if label.is_empty() { "required" } else { "text_too_long" }).into());
+                }
+                let mut tx = self.begin_write().await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO open311_keys (key_hash, label, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(key_hash)
+                .bind(label)
+                .bind(actor)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                append_audit(&mut tx, audit(actor, "open311.key_issue", None, format!("open311_key:{id}"), serde_json::json!({ "label": label }))).await?;
+                tx.commit().await?;
+                Ok(Open311Key { id, label: label.to_owned(), created_at: now, revoked_at: None })
+            }
+
+            async fn open311_key(&self, key_hash: &str) -> StoreResult<Option<Open311Key>> {
+                let row = sqlx::query("SELECT id, label, created_at, revoked_at FROM open311_keys WHERE key_hash = $1 AND revoked_at IS NULL")
+                    .bind(key_hash)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|row| {
+                    Ok(Open311Key {
+                        id: row.try_get("id")?,
+                        label: row.try_get("label")?,
+                        created_at: row.try_get("created_at")?,
+                        revoked_at: row.try_get("revoked_at")?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn open311_requests(&self, query: &Open311Query) -> StoreResult<Vec<Appeal>> {
+                // Placeholders are numbered as the values are pushed; every value is bound, none inlined.
+                let mut sql = format!("{APPEAL_SELECT} WHERE a.open311_key_id IS NOT NULL AND ($1 IS NULL OR a.open311_key_id = $1)");
+                let mut texts: Vec<String> = Vec::new();
+                let mut instants: Vec<DateTime<Utc>> = Vec::new();
+                let mut n = 1;
+                let mut next = || {
+                    n += 1;
+                    format!("${n}")
+                };
+                // Texts first, then instants: the binds follow the same order.
+                if !query.case_numbers.is_empty() {
+                    let marks: Vec<String> = query.case_numbers.iter().map(|_| next()).collect();
+                    sql.push_str(&format!(" AND a.case_number IN ({})", marks.join(", ")));
+                    texts.extend(query.case_numbers.iter().map(|c| c.as_str().to_owned()));
+                } else {
+                    if !query.categories.is_empty() {
+                        let marks: Vec<String> = query.categories.iter().map(|_| next()).collect();
+                        sql.push_str(&format!(" AND a.category IN ({})", marks.join(", ")));
+                        texts.extend(query.categories.iter().map(|c| c.as_str().to_owned()));
+                    }
+                    const OPEN: &str = "('submitted', 'accepted', 'in_progress', 'review_requested', 'under_review')";
+                    match query.open {
+                        Some(true) => sql.push_str(&format!(" AND a.stage IN {OPEN}")),
+                        Some(false) => sql.push_str(&format!(" AND a.stage NOT IN {OPEN}")),
+                        None => {}
+                    }
+                    if let Some(from) = query.from {
+                        sql.push_str(&format!(" AND a.created_at >= {}", next()));
+                        instants.push(from);
+                    }
+                    if let Some(to) = query.to {
+                        sql.push_str(&format!(" AND a.created_at <= {}", next()));
+                        instants.push(to);
+                    }
+                }
+                sql.push_str(&format!(" ORDER BY a.id DESC LIMIT {}", next()));
+                let mut q = sqlx::query(&sql).bind(query.key_id);
+                for text in texts {
+                    q = q.bind(text);
+                }
+                for instant in instants {
+                    q = q.bind(instant);
+                }
+                let rows = q.bind(query.limit).fetch_all(&self.pool).await?;
+                rows.iter().map(appeal_from_row).collect()
             }
         }
     };
