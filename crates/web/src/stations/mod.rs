@@ -17,6 +17,7 @@ pub mod console;
 pub mod coverage;
 pub mod indices;
 pub mod pages;
+pub mod places;
 pub mod photos;
 pub mod plug;
 pub mod qr_print;

@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use waystation_storage::{Store, StoreError};
 
-use super::{api, console, coverage, indices, pages, photos, qr_print, search, tiles, transfer, using, using_pages};
+use super::{api, console, coverage, indices, pages, photos, places, qr_print, search, tiles, transfer, using, using_pages};
 use crate::foundation::calendar::CalendarCell;
 use crate::http::body_limit::UploadLimit;
 use crate::http::nav::{ConsoleEntry, ConsoleLink};
@@ -111,7 +111,7 @@ pub async fn install(parts: &mut Parts, store: &Arc<dyn Store>, tiles: tiles::Ti
     let calendar = parts.get::<Arc<CalendarCell>>().cloned().expect("the foundation's calendar is installed before stations");
     let search = Arc::new(search::StationSearch::load(store, calendar).await?);
     let demand = Arc::new(coverage::DemandLog::default());
-    parts.insert(crate::http::places::Places(Some(Arc::new(search::StationPlaces(search.clone(), demand.clone())))));
+    parts.insert(crate::http::places::Places(Some(Arc::new(places::StationPlaces(search.clone(), demand.clone())))));
     parts.insert(search);
     parts.insert(demand);
     Ok(())

@@ -118,6 +118,11 @@ pub fn indexed(station: &Station) -> IndexedStation {
 }
 
 impl StationSearch {
+    /// The working calendar the open states follow.
+    pub fn calendar(&self) -> &'static waystation_domain::kit::calendar::HolidayCalendar {
+        self.calendar.get()
+    }
+
     /// Builds the index from every station in the store.
     pub async fn load(store: &Arc<dyn Store>, calendar: Arc<CalendarCell>) -> Result<Self, StoreError> {
         let mut all = Vec::new();
@@ -210,33 +215,5 @@ impl StationSearch {
             self.applied_seq.fetch_max(last.change_seq, Ordering::AcqRel);
             applied += batch.len();
         }
-    }
-}
-
-/// Stations as the places other capabilities may suggest: the nearest station
-/// in the index (listed stations only), whatever its hours — a worker filing
-/// an appeal at 03:00 is still in that station's grid.
-pub struct StationPlaces(pub Arc<StationSearch>, pub Arc<super::coverage::DemandLog>);
-
-impl crate::http::places::PlaceFinder for StationPlaces {
-    fn nearest(&self, at: LatLng, radius_m: f64) -> Option<crate::http::places::NearbyPlace> {
-        use waystation_domain::stations::search::{Filter, NearestQuery};
-        let now = chrono::Utc::now().with_timezone(&waystation_domain::kit::china_time::offset()).naive_local();
-        let query = NearestQuery { origin: at, limit: 1, radius_m: Some(radius_m), at: now, filter: Filter::default() };
-        let hit = self.0.read().nearest(&query, self.0.calendar.get()).into_iter().next()?;
-        let summary = self.0.summary(hit.id)?;
-        Some(crate::http::places::NearbyPlace {
-            id: summary.id,
-            name: summary.name.clone(),
-            address: summary.address.clone(),
-            org_id: summary.org_id,
-            location: summary.location,
-            distance_m: hit.distance_m,
-            link: format!("/stations/{}", summary.id),
-        })
-    }
-
-    fn record_need(&self, at: LatLng) {
-        self.1.record_appeal(at);
     }
 }
