@@ -440,6 +440,32 @@ impl CaseState {
         lights
     }
 
+    /// The days on which something changes for the deadline clock: a light
+    /// turns yellow (the first day of its warning lead) or red (the day after
+    /// its deadline), or a replied case may close after the worker's silence.
+    /// Storage keeps the next one so that the sweep looks at a case only on
+    /// the days it has something to do.
+    pub fn alert_days(&self, limits: &TimeLimits, calendar: &HolidayCalendar) -> Vec<NaiveDate> {
+        let mut days = Vec::new();
+        let mut light_days = |due: NaiveDate| {
+            if limits.warn_lead_days > 0 {
+                days.push(due - chrono::Duration::days(i64::from(limits.warn_lead_days) - 1));
+            }
+            days.push(due + chrono::Duration::days(1));
+        };
+        if let Some((_, due)) = self.deadline(limits, calendar) {
+            light_days(due);
+        }
+        if let Some(due) = self.progress_note_due(limits, calendar) {
+            light_days(due);
+        }
+        if let (Stage::Replied, Some(replied_on)) = (self.stage, self.replied_on) {
+            days.push(limits.silence_close.deadline(replied_on, calendar) + chrono::Duration::days(1));
+        }
+        days.sort_unstable();
+        days
+    }
+
     /// The last day a review of the last reply may be asked, if one may be.
     pub fn review_window_ends(&self, limits: &TimeLimits, calendar: &HolidayCalendar) -> Option<NaiveDate> {
         self.level.next()?;
@@ -754,6 +780,24 @@ mod tests {
             assert_eq!(partner.as_str().parse::<Partner>(), Ok(partner));
         }
         assert!("astrologer".parse::<Partner>().is_err());
+    }
+
+    #[test]
+    fn the_clock_looks_at_a_case_only_when_a_light_changes() {
+        // Filed 09-30: accept within 15 days → 10-15; yellow from 10-13 (3 days), red from 10-16.
+        let submitted = CaseState::submitted(date("2025-09-30"));
+        assert_eq!(submitted.alert_days(&LIMITS, HolidayCalendar::official()), [date("2025-10-13"), date("2025-10-16")]);
+        for day in ["2025-10-12", "2025-10-13", "2025-10-15", "2025-10-16"] {
+            let today = date(day);
+            let lights = submitted.lights(today, &LIMITS, HolidayCalendar::official());
+            let yesterday = submitted.lights(today - Duration::days(1), &LIMITS, HolidayCalendar::official());
+            let changed = lights.iter().zip(&yesterday).any(|(a, b)| a.state != b.state);
+            assert_eq!(changed, submitted.alert_days(&LIMITS, HolidayCalendar::official()).contains(&today), "{day}");
+        }
+        let replied = replied();
+        assert!(replied.alert_days(&LIMITS, HolidayCalendar::official()).iter().any(|d| transition(&replied, &Event::CloseAfterSilence, &cx(Actor::System, *d)).is_ok()));
+        let rated = transition(&transition(&replied, &Event::Confirm, &cx(Actor::Worker, date("2025-10-21"))).unwrap(), &Event::Rate { stars: 5, comment: String::new() }, &cx(Actor::Worker, date("2025-10-21"))).unwrap();
+        assert!(rated.alert_days(&LIMITS, HolidayCalendar::official()).is_empty());
     }
 
     #[test]

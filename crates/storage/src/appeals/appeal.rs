@@ -67,6 +67,8 @@ pub struct Appeal {
     pub escalated_on: Option<NaiveDate>,
     /// The Open311 key it was posted with.
     pub open311_key: Option<i64>,
+    /// The next day the deadline clock has something to do for it.
+    pub alert_on: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -32,7 +32,7 @@ macro_rules! impl_appeal_sql {
             a.filed_by, a.contact_phone, a.hide_identity, a.text, a.fields, a.lat, a.lng, a.stage, a.level, a.outcome, \
             a.extended_by, a.submitted_on, a.accepted_on, a.last_note_on, a.review_asked_on, a.replied_on, a.closed_on, \
             a.rating, a.due_kind, a.due_on, a.created_at, a.updated_at, a.merged_into, \
-            a.partners, a.green_channel, a.escalated_on, a.note_due_on, a.queue_key, a.open311_key_id \
+            a.partners, a.green_channel, a.escalated_on, a.note_due_on, a.queue_key, a.open311_key_id, a.alert_on \
             FROM appeals a JOIN organisations o ON o.id = a.org_id";
 
         const EVENT_SELECT: &str = "SELECT id, appeal_id, at, actor_id, actor_kind, event, detail, from_stage, to_stage \
@@ -134,6 +134,7 @@ macro_rules! impl_appeal_sql {
                 green_channel: row.try_get("green_channel")?,
                 escalated_on: row.try_get("escalated_on")?,
                 open311_key: row.try_get("open311_key_id")?,
+                alert_on: row.try_get("alert_on")?,
                 created_at: row.try_get("created_at")?,
                 updated_at: row.try_get("updated_at")?,
             })
@@ -235,11 +236,14 @@ macro_rules! impl_appeal_sql {
         ) -> StoreResult<()> {
             let due = state.deadline(limits, calendar);
             let note_due = state.progress_note_due(limits, calendar);
+            // The clock's next look: the first change to come, today at the earliest.
+            let today = china_day(now);
+            let alert_on = state.alert_days(limits, calendar).into_iter().min().map(|day| day.max(today));
             sqlx::query(
                 "UPDATE appeals SET stage = $2, level = $3, outcome = $4, extension_used = $5, extended_by = $6, \
                  accepted_on = $7, last_note_on = $8, review_asked_on = $9, replied_on = $10, closed_on = $11, \
                  rating = $12, merged_into = $13, due_kind = $14, due_on = $15, updated_at = $16, partners = $17, \
-                 note_due_on = $18 WHERE id = $1",
+                 note_due_on = $18, alert_on = $19 WHERE id = $1",
             )
             .bind(id)
             .bind(state.stage.as_str())
@@ -259,6 +263,7 @@ macro_rules! impl_appeal_sql {
             .bind(now)
             .bind(partners_text(&state.partners))
             .bind(note_due)
+            .bind(alert_on)
             .execute(&mut **tx)
             .await?;
             Ok(())
@@ -435,12 +440,13 @@ macro_rules! impl_appeal_sql {
                 let number = next_case_number(&mut tx, division.as_ref(), day).await?;
                 let state = CaseState::submitted(day);
                 let due = state.deadline(limits, calendar);
+                let alert_on = state.alert_days(limits, calendar).into_iter().min().map(|d| d.max(day));
                 let fields = input.fields.to_string();
                 let (lat, lng) = input.location.unzip();
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO appeals (case_number, appeal_type, category, org_id, filed_by, contact_phone, hide_identity, \
-                     text, fields, lat, lng, stage, level, submitted_on, due_kind, due_on, created_at, updated_at, green_channel, open311_key_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19) RETURNING id",
+                     text, fields, lat, lng, stage, level, submitted_on, due_kind, due_on, created_at, updated_at, green_channel, open311_key_id, alert_on) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19, $20) RETURNING id",
                 )
                 .bind(number.as_str())
                 .bind(input.appeal_type.as_str())
@@ -461,6 +467,7 @@ macro_rules! impl_appeal_sql {
                 .bind(now)
                 .bind(input.green_channel)
                 .bind(input.open311_key)
+                .bind(alert_on)
                 .fetch_one(&mut *tx)
                 .await?;
                 let bonus = if input.green_channel { GREEN_QUEUE_BONUS } else { 0 };
@@ -611,18 +618,11 @@ macro_rules! impl_appeal_sql {
                 calendar: &HolidayCalendar,
             ) -> StoreResult<SweepReport> {
                 let today = china_day(now);
-                let most_lead = catalogue.all().map(|def| def.limits.warn_lead_days).max().unwrap_or(0);
-                let horizon = today + chrono::Duration::days(i64::from(most_lead));
-                // Open cases near a deadline, and replied cases (silence closes them).
-                let candidates: Vec<i64> = sqlx::query_scalar(
-                    "SELECT id FROM appeals WHERE (due_on <= $1 OR note_due_on <= $1) \
-                     AND stage IN ('submitted', 'accepted', 'in_progress', 'review_requested', 'under_review') \
-                     UNION SELECT id FROM appeals WHERE stage = 'replied' AND replied_on < $2 ORDER BY 1",
-                )
-                .bind(horizon)
-                .bind(today)
-                .fetch_all(&self.pool)
-                .await?;
+                // Only the cases whose next change has come (see `alert_days`).
+                let candidates: Vec<i64> = sqlx::query_scalar("SELECT id FROM appeals WHERE alert_on <= $1 ORDER BY id")
+                    .bind(today)
+                    .fetch_all(&self.pool)
+                    .await?;
                 let fallback = TimeLimits::default();
                 let mut report = SweepReport::default();
                 for chunk in candidates.chunks(200) {
@@ -632,13 +632,17 @@ macro_rules! impl_appeal_sql {
                         let appeal = fetch_appeal(&mut *tx, id).await?;
                         let limits = catalogue.get(appeal.category.as_str()).map_or(&fallback, |def| &def.limits);
                         report.examined += 1;
+                        if appeal.alert_on.is_none_or(|day| day > today) {
+                            // Another server's sweep got here first and moved its day on.
+                            continue;
+                        }
+                        let mut state_now = appeal.state.clone();
                         if appeal.state.stage == Stage::Replied {
                             let cx = Context { actor: Actor::System, today, limits, calendar };
                             if transition(&appeal.state, &Event::CloseAfterSilence, &cx).is_ok() {
-                                system_event(&mut tx, &appeal, &Event::CloseAfterSilence, &cx, now).await?;
+                                state_now = system_event(&mut tx, &appeal, &Event::CloseAfterSilence, &cx, now).await?.state;
                                 report.closed_after_silence += 1;
                             }
-                            continue;
                         }
                         for light in appeal.state.lights(today, limits, calendar) {
                             if light.state == DeadlineState::Ok || !claim_alert(&mut tx, id, light.kind, light.due, light.state, now).await? {
@@ -661,6 +665,9 @@ macro_rules! impl_appeal_sql {
                             }
                             tell(&mut tx, &appeal, notify::of_light(light.state), kind, None, detail, now).await?;
                         }
+                        // The next day something changes for this case, after today.
+                        let next = state_now.alert_days(limits, calendar).into_iter().find(|day| *day > today);
+                        sqlx::query("UPDATE appeals SET alert_on = $2 WHERE id = $1").bind(id).bind(next).execute(&mut *tx).await?;
                     }
                     tx.commit().await?;
                 }
