@@ -13,20 +13,23 @@ n="${2:-100000}"
 bin="${WAYSTATION_BIN:-target/release/waystation}"
 work="${BENCH_DIR:-/tmp/bench-appeals}"
 port="${PORT:-8091}"
+keep="${KEEP_DB:-}"   # KEEP_DB=1: reuse the database of an earlier run (no load)
 mkdir -p "$work"
 case "$backend" in
-  sqlite) rm -f "$work"/ws.db*; db="sqlite:$work/ws.db" ;;
+  sqlite) [ -n "$keep" ] || rm -f "$work"/ws.db*; db="sqlite:$work/ws.db" ;;
   postgres)
-    psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS ws_bench_appeals" -c "CREATE DATABASE ws_bench_appeals" postgres
+    [ -n "$keep" ] || psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS ws_bench_appeals" -c "CREATE DATABASE ws_bench_appeals" postgres
     db="postgres://postgres@127.0.0.1:5432/ws_bench_appeals" ;;
   *) echo "backend is sqlite or postgres" >&2; exit 2 ;;
 esac
 
-echo "== load: demo (tree, accounts) then demo --appeals $n"
 "$bin" --database-url "$db" migrate >/dev/null
-start=$(date +%s.%N)
-"$bin" --database-url "$db" demo --appeals "$n" | head -1
-echo "RESULT load_s=$(echo "$(date +%s.%N) - $start" | bc)"
+if [ -z "$keep" ]; then
+  echo "== load: demo (tree, accounts) then demo --appeals $n"
+  start=$(date +%s.%N)
+  "$bin" --database-url "$db" demo --appeals "$n" | head -1
+  echo "RESULT load_s=$(echo "$(date +%s.%N) - $start" | bc)"
+fi
 
 echo "== the deadline sweep over every open case (twice: the first fires the lights, the second finds them fired)"
 "$bin" --database-url "$db" appeals sweep
