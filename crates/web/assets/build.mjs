@@ -9,7 +9,8 @@
 //   content-hashed files beside them, served under /assets/;
 // - coverage.js (and coverage.css): the console's coverage map, drawing demand
 //   cells over the same tiles with map.js's datum shift;
-// - appeals.js: the appeal filing page (the chosen category's fields, the position).
+// - appeals.js: the appeal filing page (the chosen category's fields, the position);
+// - dashboard.js: the appeals dashboard's charts (Apache ECharts, tree-shaken).
 import { build } from "esbuild";
 
 const outdir = process.argv[2];
@@ -25,6 +26,7 @@ await build({
     map: "src/stations/map.js",
     coverage: "src/stations/coverage.js",
     appeals: "src/appeals/file.js",
+    dashboard: "src/appeals/dashboard.js",
   },
   bundle: true,
   minify: true,

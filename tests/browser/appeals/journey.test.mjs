@@ -110,3 +110,28 @@ test('a case nobody accepted shows red and appears at the supervising level', { 
     assert.ok(await page.getByTestId('accept').isVisible());
   });
 });
+
+test('the dashboard draws its charts, and its tables say everything without JavaScript', { timeout: TEST_TIMEOUT }, async () => {
+  await withPage(browser, { viewport: DESKTOP, baseURL: server.baseURL, name: 'appeal-dashboard' }, async (page) => {
+    await signInWithPassword(page, CITY_ADMIN);
+    await page.goto('/console/appeals/dashboard');
+    assert.ok(Number(await page.getByTestId('dashboard-total').innerText()) >= 3);
+    for (const chart of ['by_type', 'by_category', 'by_stage', 'heat']) {
+      await page.locator(`[data-testid="chart-${chart}"][data-drawn="true"] canvas`).waitFor();
+    }
+    await screenshot(page, 'appeal-dashboard');
+    const cookies = await page.context().cookies();
+    // The same page with JavaScript off: the numbers are in the tables.
+    const bare = await browser.newContext({ viewport: DESKTOP, baseURL: server.baseURL, locale: 'zh-CN', javaScriptEnabled: false });
+    try {
+      await bare.addCookies(cookies);
+      const plain = await bare.newPage();
+      await plain.goto('/console/appeals/dashboard');
+      assert.equal(await plain.locator('canvas').count(), 0);
+      assert.ok((await plain.getByTestId('table-by_category').locator('tr').count()) >= 1);
+      assert.match(await plain.getByTestId('table-by_union').innerText(), /江北区总工会/);
+    } finally {
+      await bare.close();
+    }
+  });
+});

@@ -3,6 +3,8 @@
 //!
 //! - [`case_number`]: the human-readable [`CaseNumber`]
 //!   (`SQ-<division>-<YYYYMMDD>-<sequence>`) and its checks.
+//! - [`dashboard`]: the figures of a dashboard from the facts of each case
+//!   ([`dashboard::summarise`]).
 //! - [`kind`]: the type ([`AppealType`], the 12351 hotline's five) and the
 //!   category — built-in ([`Category`]) or defined by a system admin
 //!   ([`CategoryDef`], in a [`Catalogue`]) — with its green-channel flag, the
@@ -20,6 +22,7 @@
 //!   [`Light`]s for the deadline sweep.
 
 pub mod case_number;
+pub mod dashboard;
 pub mod kind;
 pub mod limits;
 pub mod notify;

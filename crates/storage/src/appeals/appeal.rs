@@ -189,6 +189,10 @@ pub trait AppealStore: Send + Sync {
     /// the category's in `catalogue`.
     async fn sweep_appeal_deadlines(&self, now: DateTime<Utc>, catalogue: &Catalogue, calendar: &HolidayCalendar) -> StoreResult<SweepReport>;
 
+    /// What a dashboard needs of each case handled in `root`'s subtree and
+    /// filed in `[from, to)`.
+    async fn appeal_facts(&self, root: OrgId, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<waystation_domain::appeals::dashboard::CaseFacts>>;
+
     // The Open311 GeoReport v2 server.
     /// Stores a new key's hash (audited); the caller shows the key once.
     async fn create_open311_key(&self, actor: Option<UserId>, label: &str, key_hash: &str, now: DateTime<Utc>) -> StoreResult<Open311Key>;

@@ -3,6 +3,7 @@
 //! notifications.
 
 mod crash;
+mod dashboard;
 mod filing;
 mod handling;
 mod open311;

@@ -346,6 +346,8 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
             (m, format!("/api/v1/appeals/{}/events", world.appeal(scope).await.id), Some(json!({"event": "accept"})))
         }
         ("POST", "/api/v1/open311/keys") => (m, route.template.into(), Some(json!({"label": "测试系统"}))),
+        ("GET", "/api/v1/orgs/{id}/appeals/dashboard") => (m, format!("/api/v1/orgs/{}/appeals/dashboard", world.province(scope)), None),
+        ("GET", "/api/v1/orgs/{id}/appeals/export.csv") => (m, format!("/api/v1/orgs/{}/appeals/export.csv", world.province(scope)), None),
         ("GET", "/api/v1/orgs/{id}/appeals") => (m, format!("/api/v1/orgs/{}/appeals", world.province(scope)), None),
         other => panic!("the matrix has no call for {other:?}"),
     }
@@ -445,6 +447,8 @@ fn routes() -> Vec<Route> {
         r(Method::GET, "/api/v1/appeals/{id}/contact", Case(ACTING_ON_PEOPLE), true),
         r(Method::POST, "/api/v1/appeals/{id}/events", Case(ACTING_ON_PEOPLE), true),
         r(Method::GET, "/api/v1/orgs/{id}/appeals", Roles(ACTING_ON_PEOPLE), true),
+        r(Method::GET, "/api/v1/orgs/{id}/appeals/dashboard", Roles(ACTING_ON_PEOPLE), true),
+        r(Method::GET, "/api/v1/orgs/{id}/appeals/export.csv", Roles(ACTING_ON_PEOPLE), true),
         r(Method::GET, "/api/v1/notifications", SignedIn, false),
         r(Method::POST, "/api/v1/notifications/read", SignedIn, false),
         // Open311 keys are the whole tree's system admin's (the matrix's is a province's).

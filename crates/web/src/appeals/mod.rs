@@ -9,6 +9,8 @@
 //! - `api.rs`: the JSON API under `/api/v1/appeals` and `/api/v1/notifications`.
 //! - `pages.rs`: the worker's phone pages — file, my appeals, the case with
 //!   its timeline, confirm, rate, reopen, ask for a review; notifications.
+//! - `dashboard.rs`: the dashboard of a subtree and period (JSON, and a page
+//!   with tables and ECharts charts) and the CSV export of a queue.
 //! - `open311.rs`: the Open311 GeoReport v2 server under `/open311/v2/` (JSON
 //!   and XML), with API keys a system admin issues.
 //! - `console.rs`: the staff console — queues and the case page with its actions.
@@ -20,6 +22,7 @@
 
 pub mod api;
 pub mod console;
+pub mod dashboard;
 pub mod open311;
 pub mod pages;
 pub mod plug;

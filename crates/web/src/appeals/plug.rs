@@ -13,13 +13,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use waystation_storage::{SmsMessage, SweepReport};
 
-use super::{api, console, open311, pages, rules, AppealRules};
+use super::{api, console, dashboard, open311, pages, rules, AppealRules};
 use crate::foundation::calendar;
 use crate::http::nav::{ConsoleEntry, ConsoleLink};
 use crate::http::state::{AppState, Parts};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(pages::router()).merge(console::router()).merge(open311::router())
+    Router::new().merge(pages::router()).merge(console::router()).merge(open311::router()).merge(dashboard::router())
 }
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
@@ -36,6 +36,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::api_notifications))
         .routes(routes!(api::api_read))
         .routes(routes!(open311::api_issue_key))
+        .routes(routes!(dashboard::api_dashboard))
+        .routes(routes!(dashboard::api_export))
 }
 
 /// Open311 clients post forms with their `api_key`, not a cookie.
@@ -45,7 +47,10 @@ pub static KEY_AUTHENTICATED: [&str; 1] = ["/open311/"];
 pub static CONSOLE: ConsoleEntry = ConsoleEntry {
     testid: "appeal-console-links",
     visible: console::may_handle_appeals,
-    links: &[ConsoleLink { href: "/console/appeals", label: "appeals.console_title", testid: "console-appeals", class: "button" }],
+    links: &[
+        ConsoleLink { href: "/console/appeals", label: "appeals.console_title", testid: "console-appeals", class: "button" },
+        ConsoleLink { href: "/console/appeals/dashboard", label: "appeals.dash.title", testid: "console-appeals-dashboard", class: "button secondary" },
+    ],
 };
 
 /// Hands a text message to the phone network. Production plugs in an SMS gateway.

@@ -757,6 +757,49 @@ macro_rules! impl_appeal_sql {
                 let rows = q.bind(query.limit).fetch_all(&self.pool).await?;
                 rows.iter().map(appeal_from_row).collect()
             }
+
+            async fn appeal_facts(
+                &self,
+                root: OrgId,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> StoreResult<Vec<waystation_domain::appeals::dashboard::CaseFacts>> {
+                let (low, high) = fetch_org(&self.pool, root, "org_id").await?.path.subtree_bounds();
+                let rows = sqlx::query(
+                    "SELECT a.org_id, a.appeal_type, a.category, a.stage, a.green_channel, a.submitted_on, a.accepted_on, \
+                     a.replied_on, a.closed_on, a.due_on, a.escalated_on, a.rating, a.lat, a.lng \
+                     FROM appeals a JOIN organisations o ON o.id = a.org_id \
+                     WHERE o.path >= $1 AND o.path < $2 AND a.created_at >= $3 AND a.created_at < $4",
+                )
+                .bind(low)
+                .bind(high)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let rating: Option<i64> = row.try_get("rating")?;
+                        let lat: Option<f64> = row.try_get("lat")?;
+                        let lng: Option<f64> = row.try_get("lng")?;
+                        Ok(waystation_domain::appeals::dashboard::CaseFacts {
+                            org_id: row.try_get("org_id")?,
+                            appeal_type: row.try_get("appeal_type")?,
+                            category: row.try_get("category")?,
+                            stage: parsed(row, "stage", "appeals.stage")?,
+                            green_channel: row.try_get("green_channel")?,
+                            submitted_on: row.try_get("submitted_on")?,
+                            accepted_on: row.try_get("accepted_on")?,
+                            replied_on: row.try_get("replied_on")?,
+                            closed_on: row.try_get("closed_on")?,
+                            due_on: row.try_get("due_on")?,
+                            escalated_on: row.try_get("escalated_on")?,
+                            rating: rating.and_then(|r| u8::try_from(r).ok()),
+                            location: lat.zip(lng),
+                        })
+                    })
+                    .collect()
+            }
         }
     };
 }
