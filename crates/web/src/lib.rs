@@ -46,7 +46,7 @@ use http::state::{HandedIn, HttpConfig, Parts};
 use http::{assets, csrf, idempotency, observability, page};
 
 /// The routes that take files, from every capability.
-static UPLOAD_LIMITS: &[&[UploadLimit]] = &[&stations::plug::UPLOAD_LIMITS];
+static UPLOAD_LIMITS: &[&[UploadLimit]] = &[&stations::plug::UPLOAD_LIMITS, &appeals::plug::UPLOAD_LIMITS];
 
 /// The console's front-page entries, in the order shown.
 static CONSOLE: &[&ConsoleEntry] = &[&stations::plug::CONSOLE, &appeals::plug::CONSOLE];

@@ -14,6 +14,8 @@
 //!   working days) and the deadline arithmetic on the official holiday calendar,
 //!   with the yellow/red light of a deadline ([`deadline_state`]).
 //! - [`notify`]: who is told of an event or a deadline light.
+//! - [`photo`]: a photo added to an appeal, checked by content, its EXIF
+//!   place removed unless the worker keeps it.
 //! - [`routing`]: which union acts on a filing ([`route`]), which supervises,
 //!   and who a signed-in person is for a case ([`actor_for`]).
 //! - [`workflow`]: the state machine — [`Stage`], [`Level`] (base, review,
@@ -26,6 +28,7 @@ pub mod dashboard;
 pub mod kind;
 pub mod limits;
 pub mod notify;
+pub mod photo;
 pub mod routing;
 pub mod workflow;
 

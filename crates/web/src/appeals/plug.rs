@@ -13,13 +13,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use waystation_storage::{SmsMessage, SweepReport};
 
-use super::{api, console, dashboard, open311, pages, rules, AppealRules};
+use super::{api, console, dashboard, open311, pages, photos, rules, AppealRules};
 use crate::foundation::calendar;
+use crate::http::body_limit::UploadLimit;
 use crate::http::nav::{ConsoleEntry, ConsoleLink};
 use crate::http::state::{AppState, Parts};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(pages::router()).merge(console::router()).merge(open311::router()).merge(dashboard::router())
+    Router::new().merge(pages::router()).merge(console::router()).merge(open311::router()).merge(dashboard::router()).merge(photos::router())
 }
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
@@ -38,7 +39,15 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(open311::api_issue_key))
         .routes(routes!(dashboard::api_dashboard))
         .routes(routes!(dashboard::api_export))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(photos::api_list, photos::api_upload))
+                .layer(axum::extract::DefaultBodyLimit::max(photos::PHOTO_BODY_LIMIT)),
+        )
 }
+
+/// Appeal photos take an image in the body.
+pub static UPLOAD_LIMITS: [UploadLimit; 1] = [UploadLimit { matches: photos::is_photo_upload, max_bytes: photos::PHOTO_BODY_LIMIT }];
 
 /// Open311 clients post forms with their `api_key`, not a cookie.
 pub static KEY_AUTHENTICATED: [&str; 1] = ["/open311/"];

@@ -23,7 +23,7 @@ macro_rules! impl_appeal_sql {
 
         use super::foundation_sql::{fetch_org, holders_of, insert_notifications, phone_from, queue_sms};
         use super::prelude::{append_audit, audit, corrupt, fetch_by_id, fetch_page, lock_row, DbRow};
-        use crate::appeals::{Appeal, AppealEvent, AppealFilter, AppealStore, NewAppeal, Open311Key, Open311Query, SweepReport};
+        use crate::appeals::{Appeal, AppealEvent, AppealFilter, AppealPhotoRecord, AppealStore, NewAppeal, Open311Key, Open311Query, SweepReport};
         use crate::error::{StoreError, StoreResult};
         use crate::foundation::{NewNotification, Org};
         use crate::sql::Keyset;
@@ -390,6 +390,24 @@ macro_rules! impl_appeal_sql {
             let after = fetch_appeal(&mut **tx, before.id).await?;
             tell(tx, &after, notify::of_event(event, Actor::System, after.green_channel), &format!("appeal.{}", event.name()), None, serde_json::Value::Null, now).await?;
             Ok(after)
+        }
+
+        fn photo_record(row: &DbRow) -> StoreResult<AppealPhotoRecord> {
+            let side = |column: &str| -> StoreResult<u32> {
+                let value: i64 = row.try_get(column)?;
+                u32::try_from(value).map_err(|_| corrupt("appeal_photos.size", &value.to_string()))
+            };
+            Ok(AppealPhotoRecord {
+                id: row.try_get("id")?,
+                appeal_id: row.try_get("appeal_id")?,
+                content_type: row.try_get("content_type")?,
+                sha256: row.try_get("sha256")?,
+                width: side("width")?,
+                height: side("height")?,
+                byte_size: row.try_get("byte_size")?,
+                kept_metadata: row.try_get("kept_metadata")?,
+                created_at: row.try_get("created_at")?,
+            })
         }
 
         /// Claims one light of a case; true only for the one sweep that inserts it.
@@ -799,6 +817,82 @@ macro_rules! impl_appeal_sql {
                         })
                     })
                     .collect()
+            }
+
+            async fn add_appeal_photo(
+                &self,
+                actor: Option<UserId>,
+                appeal_id: i64,
+                photo: &waystation_domain::appeals::photo::AppealPhoto,
+                now: DateTime<Utc>,
+            ) -> StoreResult<AppealPhotoRecord> {
+                let mut tx = self.begin_write().await?;
+                lock_row(&mut tx, "appeals", appeal_id).await?;
+                let appeal = fetch_appeal(&mut *tx, appeal_id).await?;
+                let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM appeal_photos WHERE appeal_id = $1")
+                    .bind(appeal_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if count >= waystation_domain::appeals::photo::PHOTOS_PER_APPEAL {
+                    return Err(Invalid::field("photo", "too_many_photos").into());
+                }
+                if appeal.state.stage.is_final() {
+                    return Err(Invalid::field("status", "illegal_transition").into());
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO appeal_photos (appeal_id, content_type, sha256, width, height, byte_size, kept_metadata, bytes, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                )
+                .bind(appeal_id)
+                .bind(photo.format.content_type())
+                .bind(&photo.sha256)
+                .bind(i64::from(photo.width))
+                .bind(i64::from(photo.height))
+                .bind(photo.bytes.len() as i64)
+                .bind(photo.kept_metadata)
+                .bind(&photo.bytes)
+                .bind(actor)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                let detail = serde_json::json!({ "photo_id": id, "kept_metadata": photo.kept_metadata });
+                insert_event(&mut tx, appeal_id, now, actor, "worker", "photo", &detail, Some(appeal.state.stage), appeal.state.stage).await?;
+                append_audit(&mut tx, audit(actor, "appeal.photo", Some(appeal.org_id), format!("appeal:{appeal_id}"), detail)).await?;
+                tx.commit().await?;
+                Ok(AppealPhotoRecord {
+                    id,
+                    appeal_id,
+                    content_type: photo.format.content_type().to_owned(),
+                    sha256: photo.sha256.clone(),
+                    width: photo.width,
+                    height: photo.height,
+                    byte_size: photo.bytes.len() as i64,
+                    kept_metadata: photo.kept_metadata,
+                    created_at: now,
+                })
+            }
+
+            async fn appeal_photos(&self, appeal_id: i64) -> StoreResult<Vec<AppealPhotoRecord>> {
+                let rows = sqlx::query(
+                    "SELECT id, appeal_id, content_type, sha256, width, height, byte_size, kept_metadata, created_at \
+                     FROM appeal_photos WHERE appeal_id = $1 ORDER BY id",
+                )
+                .bind(appeal_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(photo_record).collect()
+            }
+
+            async fn appeal_photo(&self, photo_id: i64) -> StoreResult<(AppealPhotoRecord, Vec<u8>)> {
+                let row = sqlx::query(
+                    "SELECT id, appeal_id, content_type, sha256, width, height, byte_size, kept_metadata, created_at, bytes \
+                     FROM appeal_photos WHERE id = $1",
+                )
+                .bind(photo_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or_else(|| StoreError::not_found("photo_not_found"))?;
+                Ok((photo_record(&row)?, row.try_get("bytes")?))
             }
         }
     };
