@@ -146,6 +146,16 @@ pub struct AppealPhotoRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// A reply template of a union.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReplyTemplate {
+    pub id: i64,
+    pub org_id: OrgId,
+    pub title: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
 /// What one run of the deadline sweep did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct SweepReport {
@@ -219,6 +229,14 @@ pub trait AppealStore: Send + Sync {
     async fn appeal_photos(&self, appeal_id: i64) -> StoreResult<Vec<AppealPhotoRecord>>;
     /// A photo and its bytes.
     async fn appeal_photo(&self, photo_id: i64) -> StoreResult<(AppealPhotoRecord, Vec<u8>)>;
+
+    /// Adds a reply template to a union (title up to 60 characters, body up to 5,000), audited.
+    async fn create_reply_template(&self, actor: Option<UserId>, org: OrgId, title: &str, body: &str, now: DateTime<Utc>) -> StoreResult<ReplyTemplate>;
+    /// Retires a template (it is no longer offered), audited.
+    async fn retire_reply_template(&self, actor: Option<UserId>, id: i64, now: DateTime<Utc>) -> StoreResult<ReplyTemplate>;
+    async fn reply_template(&self, id: i64) -> StoreResult<ReplyTemplate>;
+    /// The live templates of the organisations on `path` (a case's union and those above it), nearest first.
+    async fn reply_templates_on(&self, path: &OrgPath) -> StoreResult<Vec<ReplyTemplate>>;
 
     // The Open311 GeoReport v2 server.
     /// Stores a new key's hash (audited); the caller shows the key once.

@@ -8,3 +8,4 @@ mod filing;
 mod handling;
 mod open311;
 mod photos;
+mod templates;

@@ -348,6 +348,15 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
         ("POST", "/api/v1/open311/keys") => (m, route.template.into(), Some(json!({"label": "测试系统"}))),
         ("GET", "/api/v1/appeals/{id}/photos") => (m, format!("/api/v1/appeals/{}/photos", world.appeal(scope).await.id), None),
         ("POST", "/api/v1/appeals/{id}/photos") => (m, format!("/api/v1/appeals/{}/photos", world.appeal(scope).await.id), Some(json!({}))),
+        ("GET", "/api/v1/orgs/{id}/appeal-templates") => (m, format!("/api/v1/orgs/{}/appeal-templates", world.province(scope)), None),
+        ("POST", "/api/v1/orgs/{id}/appeal-templates") => {
+            (m, format!("/api/v1/orgs/{}/appeal-templates", world.city(scope).await), Some(json!({"title": "已办结", "body": "您反映的问题已解决。"})))
+        }
+        ("POST", "/api/v1/appeal-templates/{id}/retire") => {
+            let city = world.city(scope).await;
+            let template = world.server.store.create_reply_template(None, city, "模板", "内容", Utc::now()).await.unwrap();
+            (m, format!("/api/v1/appeal-templates/{}/retire", template.id), None)
+        }
         ("GET", "/api/v1/orgs/{id}/appeals/dashboard") => (m, format!("/api/v1/orgs/{}/appeals/dashboard", world.province(scope)), None),
         ("GET", "/api/v1/orgs/{id}/appeals/export.csv") => (m, format!("/api/v1/orgs/{}/appeals/export.csv", world.province(scope)), None),
         ("GET", "/api/v1/orgs/{id}/appeals") => (m, format!("/api/v1/orgs/{}/appeals", world.province(scope)), None),
@@ -453,6 +462,9 @@ fn routes() -> Vec<Route> {
         // Only the filing worker adds photos (tested in appeals/photos.rs): staff may see the case but are refused.
         r(Method::POST, "/api/v1/appeals/{id}/photos", Case(&[]), true),
         r(Method::GET, "/api/v1/orgs/{id}/appeals/dashboard", Roles(ACTING_ON_PEOPLE), true),
+        r(Method::GET, "/api/v1/orgs/{id}/appeal-templates", Roles(ACTING_ON_PEOPLE), true),
+        r(Method::POST, "/api/v1/orgs/{id}/appeal-templates", Roles(ACTING_ON_PEOPLE), true),
+        r(Method::POST, "/api/v1/appeal-templates/{id}/retire", Roles(ACTING_ON_PEOPLE), true),
         r(Method::GET, "/api/v1/orgs/{id}/appeals/export.csv", Roles(ACTING_ON_PEOPLE), true),
         r(Method::GET, "/api/v1/notifications", SignedIn, false),
         r(Method::POST, "/api/v1/notifications/read", SignedIn, false),

@@ -169,6 +169,7 @@ struct CasePage {
     joined: Vec<(&'static str, &'static str)>,
     transfer_to: Vec<OrgChoice>,
     photos: Vec<i64>,
+    templates: Vec<waystation_storage::ReplyTemplate>,
 }
 
 impl CasePage {
@@ -236,6 +237,7 @@ async fn render_case(
         joined: appeal.state.partners.iter().map(|p| (p.as_str(), label(tr, "appeals.partner", p.as_str()))).collect(),
         transfer_to,
         photos: state.store.appeal_photos(id).await?.into_iter().map(|p| p.id).collect(),
+        templates: if view.you_may.contains(&"reply") { super::templates::offered_for(state, appeal.org_id).await? } else { Vec::new() },
         contact,
         timeline,
         view,
@@ -245,6 +247,16 @@ async fn render_case(
 
 async fn staff_event(State(state): State<AppState>, user: CurrentUser, ApiPath(id): ApiPath<i64>, ApiForm(form): ApiForm<EventForm>) -> Response {
     let outcome = async {
+        let mut form = form;
+        // A reply may start from a template: with no text of its own, the template's is sent.
+        if form.event == "reply" && form.text.trim().is_empty() {
+            if let Some(template) = form.template.filter(|t| *t > 0) {
+                let (appeal, _) = case_for(&state, &user, id).await?;
+                let offered = super::templates::offered_for(&state, appeal.org_id).await?;
+                let chosen = offered.into_iter().find(|t| t.id == template).ok_or_else(|| ApiError::not_found("template_not_found"))?;
+                form.text = chosen.body;
+            }
+        }
         let event = form.event()?;
         let appeal = fire(&state, &user, id, &event).await?;
         Ok::<_, ApiError>(appeal)

@@ -16,6 +16,7 @@
 //! - `photos.rs`: a case's photos (added by its worker, EXIF place removed
 //!   unless kept, served only to those who may see the case).
 //! - `console.rs`: the staff console — queues and the case page with its actions.
+//! - `templates.rs`: a union's reply templates, offered on its cases' reply forms.
 //! - `plug.rs`: what the crate root plugs in, and the deadline clock.
 //!
 //! Rules are the domain's (`waystation_domain::appeals`); routing asks the
@@ -29,6 +30,7 @@ pub mod open311;
 pub mod pages;
 pub mod photos;
 pub mod plug;
+pub mod templates;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};

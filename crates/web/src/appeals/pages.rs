@@ -360,6 +360,14 @@ pub struct EventForm {
     pub contact: String,
     #[serde(default)]
     pub to_worker: Option<String>,
+    /// A reply template to start from (staff's reply form).
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub template: Option<i64>,
+}
+
+fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let text: Option<String> = Option::deserialize(d)?;
+    Ok(text.and_then(|t| t.trim().parse().ok()))
 }
 
 fn number<T: std::str::FromStr>(value: &str, field: &'static str) -> Result<T, Invalid> {

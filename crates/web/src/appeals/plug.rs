@@ -13,14 +13,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use waystation_storage::{SmsMessage, SweepReport};
 
-use super::{api, console, dashboard, open311, pages, photos, rules, AppealRules};
+use super::{api, console, dashboard, open311, pages, photos, rules, templates, AppealRules};
 use crate::foundation::calendar;
 use crate::http::body_limit::UploadLimit;
 use crate::http::nav::{ConsoleEntry, ConsoleLink};
 use crate::http::state::{AppState, Parts};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(pages::router()).merge(console::router()).merge(open311::router()).merge(dashboard::router()).merge(photos::router())
+    Router::new().merge(pages::router()).merge(console::router()).merge(open311::router()).merge(dashboard::router()).merge(photos::router()).merge(templates::router())
 }
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
@@ -39,6 +39,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(open311::api_issue_key))
         .routes(routes!(dashboard::api_dashboard))
         .routes(routes!(dashboard::api_export))
+        .routes(routes!(templates::api_list, templates::api_add))
+        .routes(routes!(templates::api_retire))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(photos::api_list, photos::api_upload))

@@ -23,7 +23,7 @@ macro_rules! impl_appeal_sql {
 
         use super::foundation_sql::{fetch_org, holders_of, insert_notifications, phone_from, queue_sms};
         use super::prelude::{append_audit, audit, corrupt, fetch_by_id, fetch_page, lock_row, DbRow};
-        use crate::appeals::{Appeal, AppealEvent, AppealFilter, AppealPhotoRecord, AppealStore, NewAppeal, Open311Key, Open311Query, SweepReport};
+        use crate::appeals::{Appeal, AppealEvent, AppealFilter, AppealPhotoRecord, AppealStore, NewAppeal, Open311Key, Open311Query, ReplyTemplate, SweepReport};
         use crate::error::{StoreError, StoreResult};
         use crate::foundation::{NewNotification, Org};
         use crate::sql::Keyset;
@@ -390,6 +390,24 @@ macro_rules! impl_appeal_sql {
             let after = fetch_appeal(&mut **tx, before.id).await?;
             tell(tx, &after, notify::of_event(event, Actor::System, after.green_channel), &format!("appeal.{}", event.name()), None, serde_json::Value::Null, now).await?;
             Ok(after)
+        }
+
+        fn template_from_row(row: &DbRow) -> StoreResult<ReplyTemplate> {
+            Ok(ReplyTemplate {
+                id: row.try_get("id")?,
+                org_id: row.try_get("org_id")?,
+                title: row.try_get("title")?,
+                body: row.try_get("body")?,
+                created_at: row.try_get("created_at")?,
+            })
+        }
+
+        async fn template_by_id<'e, E>(exec: E, id: i64) -> StoreResult<ReplyTemplate>
+        where
+            E: sqlx::Executor<'e, Database = $DB>,
+        {
+            let sql = "SELECT id, org_id, title, body, created_at FROM appeal_templates WHERE id = $1";
+            fetch_by_id(exec, sql, id, template_from_row, StoreError::not_found("template_not_found")).await
         }
 
         fn photo_record(row: &DbRow) -> StoreResult<AppealPhotoRecord> {
@@ -893,6 +911,56 @@ macro_rules! impl_appeal_sql {
                 .await?
                 .ok_or_else(|| StoreError::not_found("photo_not_found"))?;
                 Ok((photo_record(&row)?, row.try_get("bytes")?))
+            }
+
+            async fn create_reply_template(&self, actor: Option<UserId>, org: OrgId, title: &str, body: &str, now: DateTime<Utc>) -> StoreResult<ReplyTemplate> {
+                let (title, body) = (title.trim(), body.trim());
+                if title.is_empty() || title.chars().count() > 60 {
+                    return Err(Invalid::field("title", if title.is_empty() { "required" } else { "text_too_long" }).into());
+                }
+                if body.is_empty() || body.chars().count() > waystation_domain::appeals::workflow::MAX_REPLY {
+                    return Err(Invalid::field("body", if body.is_empty() { "required" } else { "text_too_long" }).into());
+                }
+                let mut tx = self.begin_write().await?;
+                fetch_org(&mut *tx, org, "org_id").await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO appeal_templates (org_id, title, body, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(org)
+                .bind(title)
+                .bind(body)
+                .bind(actor)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                append_audit(&mut tx, audit(actor, "appeal.template_create", Some(org), format!("appeal_template:{id}"), serde_json::json!({ "title": title }))).await?;
+                tx.commit().await?;
+                Ok(ReplyTemplate { id, org_id: org, title: title.to_owned(), body: body.to_owned(), created_at: now })
+            }
+
+            async fn retire_reply_template(&self, actor: Option<UserId>, id: i64, now: DateTime<Utc>) -> StoreResult<ReplyTemplate> {
+                let mut tx = self.begin_write().await?;
+                let template = template_by_id(&mut *tx, id).await?;
+                sqlx::query("UPDATE appeal_templates SET retired_at = $2 WHERE id = $1 AND retired_at IS NULL").bind(id).bind(now).execute(&mut *tx).await?;
+                append_audit(&mut tx, audit(actor, "appeal.template_retire", Some(template.org_id), format!("appeal_template:{id}"), serde_json::json!({ "title": template.title }))).await?;
+                tx.commit().await?;
+                Ok(template)
+            }
+
+            async fn reply_template(&self, id: i64) -> StoreResult<ReplyTemplate> {
+                template_by_id(&self.pool, id).await
+            }
+
+            async fn reply_templates_on(&self, path: &OrgPath) -> StoreResult<Vec<ReplyTemplate>> {
+                let ids: Vec<String> = path.ids().map(|id| id.to_string()).collect();
+                // The ids are integers from a stored path, never input.
+                let sql = format!(
+                    "SELECT t.id, t.org_id, t.title, t.body, t.created_at FROM appeal_templates t JOIN organisations o ON o.id = t.org_id \
+                     WHERE t.retired_at IS NULL AND t.org_id IN ({}) ORDER BY LENGTH(o.path) DESC, t.title",
+                    ids.join(", ")
+                );
+                let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+                rows.iter().map(template_from_row).collect()
             }
         }
     };

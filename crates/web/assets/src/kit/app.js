@@ -23,3 +23,13 @@ for (const link of document.querySelectorAll("header nav a[data-nav]")) {
     link.setAttribute("aria-current", "page");
   }
 }
+
+// A choice that fills a text box (e.g. a reply template): <select data-fill="id">
+// whose options carry data-text. Without this script the server does the same.
+for (const select of document.querySelectorAll("select[data-fill]")) {
+  select.addEventListener("change", () => {
+    const target = document.getElementById(select.getAttribute("data-fill"));
+    const text = select.selectedOptions[0]?.getAttribute("data-text");
+    if (target && text) target.value = text;
+  });
+}
