@@ -61,9 +61,13 @@ for queue in all own supervised overdue green_channel escalated; do
   echo "== queue page: $queue (Chongqing's subtree, 50 a page)"
   TOKEN="$admin" PATH_TO="/api/v1/orgs/$chongqing/appeals?queue=$queue" wrk -t2 -c8 -d10s --latency -s bench/get-path.lua "http://127.0.0.1:$port" | grep RESULT
 done
+echo "== dashboard: Chongqing over the past year"
+TOKEN="$admin" PATH_TO="/api/v1/orgs/$chongqing/appeals/dashboard" wrk -t2 -c4 -d10s --latency -s bench/get-path.lua "http://127.0.0.1:$port" | grep RESULT
 echo "== the national queue (the biggest organisation: every case)"
 national=1
 sys=$(token_for 13800000001)
 TOKEN="$sys" PATH_TO="/api/v1/orgs/$national/appeals?queue=overdue" wrk -t2 -c8 -d10s --latency -s bench/get-path.lua "http://127.0.0.1:$port" | grep RESULT
+echo "== dashboard: the whole country over the past year"
+TOKEN="$sys" PATH_TO="/api/v1/orgs/$national/appeals/dashboard" wrk -t2 -c4 -d10s --latency -s bench/get-path.lua "http://127.0.0.1:$port" | grep RESULT
 rss_kb=$(ps -o rss= -p "$server")
 echo "RESULT server_rss_mb_after=$((rss_kb / 1024))"
