@@ -607,32 +607,56 @@ macro_rules! impl_appeal_sql {
             async fn appeals_in_subtree(&self, root: OrgId, filter: &AppealFilter, page: PageRequest) -> StoreResult<Page<Appeal>> {
                 let root = fetch_org(&self.pool, root, "org_id").await?;
                 let (low, high) = root.path.subtree_bounds();
-                let stage = filter.stage.map(|s| s.as_str());
-                let category = filter.category.as_ref().map(|c| c.as_str().to_owned());
-                let root_id = root.id;
-                let mut sql = format!(
-                    "{APPEAL_SELECT} WHERE o.path >= $3 AND o.path < $4 \
-                     AND ($5 IS NULL OR a.stage = $5) AND ($6 IS NULL OR a.category = $6)"
-                );
-                // Every parameter is bound whatever the filter: an unused one is named in an always-true test.
-                sql.push_str(match (filter.root_only, filter.below_root_only) {
-                    (true, _) => " AND a.org_id = $7",
-                    (false, true) => " AND a.org_id <> $7",
-                    (false, false) => " AND (a.org_id = $7 OR TRUE)",
-                });
+                // Only the clauses the filter uses, each with its own parameter: a
+                // statement full of `$n IS NULL OR …` gets a plan that fits no queue.
+                let mut sql = format!("{APPEAL_SELECT} WHERE o.path >= $3 AND o.path < $4");
+                let mut texts: Vec<String> = Vec::new();
+                let mut n = 4;
+                let mut next = || {
+                    n += 1;
+                    format!("${n}")
+                };
+                if let Some(stage) = filter.stage {
+                    sql.push_str(&format!(" AND a.stage = {}", next()));
+                    texts.push(stage.as_str().to_owned());
+                }
+                if let Some(category) = &filter.category {
+                    sql.push_str(&format!(" AND a.category = {}", next()));
+                    texts.push(category.as_str().to_owned());
+                }
                 if filter.open_only || filter.overdue_on.is_some() || filter.escalated_only {
                     sql.push_str(" AND a.stage IN ('submitted', 'accepted', 'in_progress', 'review_requested', 'under_review')");
                 }
-                sql.push_str(" AND ($8 IS NULL OR a.due_on < $8)");
                 if filter.green_channel_only {
                     sql.push_str(" AND a.green_channel");
                 }
                 if filter.escalated_only {
                     sql.push_str(" AND a.escalated_on IS NOT NULL");
                 }
+                let org_clause = if filter.root_only {
+                    Some(format!(" AND a.org_id = {}", next()))
+                } else if filter.below_root_only {
+                    Some(format!(" AND a.org_id <> {}", next()))
+                } else {
+                    None
+                };
+                let due_clause = filter.overdue_on.map(|_| format!(" AND a.due_on < {}", next()));
+                sql.push_str(org_clause.as_deref().unwrap_or(""));
+                sql.push_str(due_clause.as_deref().unwrap_or(""));
+                let (root_id, scoped) = (root.id, org_clause.is_some());
                 let overdue_on = filter.overdue_on;
                 fetch_page(&self.pool, Keyset::Descending("a.queue_key"), page, &sql, appeal_from_row, move |q| {
-                    q.bind(low).bind(high).bind(stage).bind(category).bind(root_id).bind(overdue_on)
+                    let mut q = q.bind(low).bind(high);
+                    for text in texts {
+                        q = q.bind(text);
+                    }
+                    if scoped {
+                        q = q.bind(root_id);
+                    }
+                    if let Some(day) = overdue_on {
+                        q = q.bind(day);
+                    }
+                    q
                 })
                 .await
             }
