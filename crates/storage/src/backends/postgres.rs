@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::Transaction;
 
 use super::{impl_sql_backend, Backend, PoolStats};
@@ -21,10 +21,16 @@ impl PostgresStore {
     const BACKEND: &'static str = "postgres";
 
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        // Plan every statement for its own parameters: a generic plan for a
+        // subtree's range (`o.path >= $3 AND o.path < $4`) cannot know how big
+        // the subtree is, and PostgreSQL's choice for a city's overdue queue ran
+        // 100× slower (327 ms against 2.9 ms on 50,000 appeals). Planning costs
+        // well under a millisecond.
+        let options = url.parse::<PgConnectOptions>()?.options([("plan_cache_mode", "force_custom_plan")]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
+            .connect_with(options)
             .await?;
         Ok(Self { writer: pool.clone(), pool })
     }
