@@ -83,7 +83,7 @@ impl AppState {
         let mut parts = Parts::new();
         foundation::plug::install(&mut parts, &store, codes).await?;
         stations::plug::install(&mut parts, &store, config.tiles).await?;
-        appeals::plug::install(&mut parts);
+        appeals::plug::install(&mut parts, &store).await?;
         let http = HttpConfig { secure_cookies: config.secure_cookies, trust_forwarded_for: config.trust_forwarded_for };
         let handed_in = HandedIn {
             upload_limits: UPLOAD_LIMITS,

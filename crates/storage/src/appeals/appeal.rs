@@ -238,6 +238,12 @@ pub trait AppealStore: Send + Sync {
     /// The live templates of the organisations on `path` (a case's union and those above it), nearest first.
     async fn reply_templates_on(&self, path: &OrgPath) -> StoreResult<Vec<ReplyTemplate>>;
 
+    /// Stores a category a system admin defined or changed, with its names in
+    /// Chinese and English (checked by the caller), audited.
+    async fn put_appeal_category(&self, actor: Option<UserId>, def: &waystation_domain::appeals::CategoryDef, names: (&str, &str), now: DateTime<Utc>) -> StoreResult<()>;
+    /// The stored categories, by code, with their names (Chinese, English).
+    async fn appeal_categories(&self) -> StoreResult<Vec<(waystation_domain::appeals::CategoryDef, String, String)>>;
+
     // The Open311 GeoReport v2 server.
     /// Stores a new key's hash (audited); the caller shows the key once.
     async fn create_open311_key(&self, actor: Option<UserId>, label: &str, key_hash: &str, now: DateTime<Utc>) -> StoreResult<Open311Key>;

@@ -2,6 +2,7 @@
 //! the API and the pages, privacy (other districts, hidden identities), and
 //! notifications.
 
+mod categories;
 mod crash;
 mod dashboard;
 mod filing;

@@ -345,6 +345,9 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
         ("POST", "/api/v1/appeals/{id}/events") => {
             (m, format!("/api/v1/appeals/{}/events", world.appeal(scope).await.id), Some(json!({"event": "accept"})))
         }
+        ("PUT", "/api/v1/appeal-categories/{code}") => {
+            (m, "/api/v1/appeal-categories/delivery_safety".into(), Some(json!({"name_zh": "配送安全", "name_en": "Delivery safety"})))
+        }
         ("POST", "/api/v1/open311/keys") => (m, route.template.into(), Some(json!({"label": "测试系统"}))),
         ("GET", "/api/v1/appeals/{id}/photos") => (m, format!("/api/v1/appeals/{}/photos", world.appeal(scope).await.id), None),
         ("POST", "/api/v1/appeals/{id}/photos") => (m, format!("/api/v1/appeals/{}/photos", world.appeal(scope).await.id), Some(json!({}))),
@@ -470,6 +473,8 @@ fn routes() -> Vec<Route> {
         r(Method::POST, "/api/v1/notifications/read", SignedIn, false),
         // Open311 keys are the whole tree's system admin's (the matrix's is a province's).
         r(Method::POST, "/api/v1/open311/keys", Roles(&[]), false),
+        // Categories are the whole tree's system admin's (the matrix's is a province's).
+        r(Method::PUT, "/api/v1/appeal-categories/{code}", Roles(&[]), false),
     ]
 }
 

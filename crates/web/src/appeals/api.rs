@@ -65,6 +65,60 @@ pub async fn api_categories(State(state): State<AppState>) -> axum::Json<Categor
     })
 }
 
+/// Define a category or change one (its required fields, green channel and
+/// time limits): the whole tree's system admin. The body is the category as
+/// `GET /api/v1/appeal-categories` lists it; every server takes it within a minute.
+#[utoipa::path(put, path = "/api/v1/appeal-categories/{code}", tag = "appeals", params(("code" = String, Path)),
+    request_body(content = Object, description = "A category: required (fields), green_channel, limits"),
+    responses((status = 200, body = CategoryView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn api_put_category(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(body): ApiJson<CategoryBody>,
+) -> Result<axum::Json<CategoryView>, ApiError> {
+    let roots = state.store.list_roots().await?;
+    let root = roots.first().ok_or_else(ApiError::forbidden)?;
+    user.require(Action::ManageAppealRules, &root.path)?;
+    let code = waystation_domain::appeals::CategoryCode::parse(&code)?;
+    let def = waystation_domain::appeals::CategoryDef {
+        code,
+        green_channel: body.green_channel,
+        required: body.required,
+        limits: body.limits.unwrap_or_else(|| {
+            if body.green_channel { waystation_domain::appeals::TimeLimits::green_channel() } else { waystation_domain::appeals::TimeLimits::default() }
+        }),
+    };
+    // The checks the catalogue makes, before anything is written.
+    rules(&state).catalogue().put(def.clone())?;
+    state.store.put_appeal_category(Some(user.user.id), &def, (&body.name_zh, &body.name_en), Utc::now()).await?;
+    rules(&state).reload(&state.store).await?;
+    Ok(axum::Json(CategoryView {
+        code: def.code.as_str().to_owned(),
+        green_channel: def.green_channel,
+        required: serde_json::to_value(&def.required).unwrap_or_default(),
+        limits: serde_json::to_value(def.limits).unwrap_or_default(),
+    }))
+}
+
+/// A category as a system admin defines it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CategoryBody {
+    /// Its name in Simplified Chinese, up to 30 characters.
+    pub name_zh: String,
+    /// Its name in English, up to 30 characters.
+    pub name_en: String,
+    #[serde(default)]
+    pub green_channel: bool,
+    /// The fields a filing must carry, e.g. `[{"name": "platform", "kind": "text", "max_chars": 100}]`.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub required: Vec<waystation_domain::appeals::FieldSpec>,
+    /// The time limits; the defaults (or the green channel's) when absent.
+    #[schema(value_type = Object)]
+    pub limits: Option<waystation_domain::appeals::TimeLimits>,
+}
+
 /// File an appeal (signed in: a worker's account, or a phone verified by a
 /// one-time code). Send an `Idempotency-Key` header: a retry returns the same case.
 #[utoipa::path(post, path = "/api/v1/appeals", tag = "appeals", request_body = FilingForm,

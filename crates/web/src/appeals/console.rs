@@ -16,7 +16,7 @@ use waystation_domain::foundation::organisations::OrgId;
 
 use super::api::{queue_page, reveal_contact, Contact, Queue, QueueParams};
 use super::pages::{field_lines, timeline_lines, EventForm, TimelineLine};
-use super::{case_for, fire, meeting_place, timeline_for, AppealView, NearbyPlaceView};
+use super::{case_for, fire, meeting_place, rules, timeline_for, AppealView, NearbyPlaceView};
 use crate::foundation::console::{tree_rows, TREE_CAP};
 use crate::foundation::organisations::whole_subtree;
 use crate::http::csrf::CsrfToken;
@@ -119,7 +119,7 @@ async fn queue(
     let mut rows = Vec::with_capacity(list.items.len());
     for view in list.items {
         let org_name = state.store.get_org(view.org_id).await.map(|o| o.name).unwrap_or_default();
-        rows.push(queue_row(tr, &shell, view, org_name));
+        rows.push(queue_row(&state, tr, &shell, view, org_name));
     }
     Ok(render(QueuePage {
         tabs: Queue::ALL.iter().map(|q| Tab { queue: q.as_str(), label: label(tr, "appeals.queue", q.as_str()), current: *q == current }).collect(),
@@ -132,10 +132,10 @@ async fn queue(
     }))
 }
 
-fn queue_row(tr: Tr, shell: &Shell, view: AppealView, org: String) -> QueueRow {
+fn queue_row(state: &AppState, tr: Tr, shell: &Shell, view: AppealView, org: String) -> QueueRow {
     QueueRow {
         id: view.id,
-        category: label(tr, "appeals.category", &view.category),
+        category: rules(state).category_name(tr, &view.category),
         stage: view.stage,
         stage_label: label(tr, "appeals.stage", view.stage),
         org,
@@ -217,7 +217,7 @@ async fn render_case(
     }
     Ok(render(CasePage {
         org: org.name,
-        category: label(tr, "appeals.category", appeal.category.as_str()),
+        category: rules(state).category_name(tr, appeal.category.as_str()),
         appeal_type: label(tr, "appeals.type", appeal.appeal_type.as_str()),
         stage_label: label(tr, "appeals.stage", view.stage),
         outcome: view.outcome.map_or("", |o| label(tr, "appeals.outcome", o)),

@@ -167,7 +167,7 @@ async fn page(State(state): State<AppState>, lang: Lang, csrf: CsrfToken, user: 
     // The charts' data: the same rows as the tables, with their labels.
     let chart_rows = |list: &[Row]| list.iter().map(|r| serde_json::json!({"label": r.label, "count": r.count})).collect::<Vec<_>>();
     let by_type = rows(&f.by_type, "appeals.type");
-    let by_category = rows(&f.by_category, "appeals.category");
+    let by_category: Vec<Row> = f.by_category.iter().map(|c| Row { label: super::rules(&state).category_name(tr, &c.key).to_owned(), count: c.count }).collect();
     let by_stage = rows(&f.by_stage, "appeals.stage");
     let by_union: Vec<Row> = f.by_union.iter().take(15).map(|u| Row { label: names.get(&u.org_id).unwrap_or(&"").to_string(), count: u.overdue }).collect();
     let data = serde_json::json!({
@@ -242,7 +242,7 @@ pub async fn export_csv(state: &AppState, user: &CurrentUser, lang: Lang, org: O
             let fields = [
                 view.case_number.clone(),
                 tr.get(&format!("appeals.type.{}", view.appeal_type)).to_owned(),
-                tr.get(&format!("appeals.category.{}", view.category)).to_owned(),
+                super::rules(state).category_name(tr, &view.category).to_owned(),
                 tr.get(&format!("appeals.stage.{}", view.stage)).to_owned(),
                 view.level.to_owned(),
                 view.outcome.map(|o| tr.get(&format!("appeals.outcome.{o}")).to_owned()).unwrap_or_default(),

@@ -56,19 +56,69 @@ use crate::http::places::{self, NearbyPlace};
 use crate::http::session::CurrentUser;
 use crate::http::state::AppState;
 
-/// The categories in force (the built-in ones; a system admin's changes are
-/// applied here by every server).
+/// The categories in force: the built-in ones with a system admin's
+/// definitions laid over them, reloaded from the store by every server.
 pub struct AppealRules {
     catalogue: RwLock<Catalogue>,
+    /// The names of categories a system admin defined: (Chinese, English).
+    /// Kept as `'static` text like the locale files' (made once per name, not per reload).
+    names: RwLock<std::collections::HashMap<String, (&'static str, &'static str)>>,
 }
 
 impl Default for AppealRules {
     fn default() -> Self {
-        Self { catalogue: RwLock::new(Catalogue::builtin()) }
+        Self { catalogue: RwLock::new(Catalogue::builtin()), names: RwLock::default() }
     }
 }
 
 impl AppealRules {
+    /// The built-in categories with the stored ones laid over them; a stored
+    /// definition that no longer passes the checks is left out, with a warning.
+    pub async fn load(store: &std::sync::Arc<dyn waystation_storage::Store>) -> Result<Self, waystation_storage::StoreError> {
+        let rules = Self::default();
+        rules.reload(store).await?;
+        Ok(rules)
+    }
+
+    /// Takes the stored categories again (another server, or this one, changed them).
+    pub async fn reload(&self, store: &std::sync::Arc<dyn waystation_storage::Store>) -> Result<(), waystation_storage::StoreError> {
+        let mut catalogue = Catalogue::builtin();
+        let stored = store.appeal_categories().await?;
+        {
+            let mut names = self.names.write().unwrap_or_else(|p| p.into_inner());
+            for (def, zh, en) in &stored {
+                let known = names.get(def.code.as_str()).is_some_and(|(z, e)| *z == zh.as_str() && *e == en.as_str());
+                if !known {
+                    names.insert(def.code.as_str().to_owned(), (Box::leak(zh.clone().into_boxed_str()), Box::leak(en.clone().into_boxed_str())));
+                }
+            }
+        }
+        for (def, _, _) in stored {
+            let code = def.code.as_str().to_owned();
+            if let Err(invalid) = catalogue.put(def) {
+                tracing::warn!(code, reason = invalid.code, "ignoring a stored appeal category that no longer passes the checks");
+            }
+        }
+        *self.catalogue.write().unwrap_or_else(|p| p.into_inner()) = catalogue;
+        Ok(())
+    }
+
+    /// A category's name: the locale's for the built-in ones, the system
+    /// admin's for the others, else its code.
+    pub fn category_name(&self, tr: crate::http::i18n::Tr, code: &str) -> &'static str {
+        let key = format!("appeals.category.{code}");
+        if code.parse::<waystation_domain::appeals::Category>().is_ok() {
+            return tr.get(&key);
+        }
+        match self.names.read().unwrap_or_else(|p| p.into_inner()).get(code) {
+            Some((zh, en)) => match tr.0 {
+                crate::http::i18n::Lang::Zh => zh,
+                crate::http::i18n::Lang::En => en,
+            },
+            None => tr.get(&key),
+        }
+    }
+
     pub fn catalogue(&self) -> Catalogue {
         self.catalogue.read().unwrap_or_else(|p| p.into_inner()).clone()
     }

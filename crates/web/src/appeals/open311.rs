@@ -162,7 +162,7 @@ fn services(state: &AppState, tr: Tr) -> Value {
         .catalogue()
         .all()
         .map(|def| {
-            let name = tr.get(&format!("appeals.category.{}", def.code.as_str()));
+            let name = rules(state).category_name(tr, def.code.as_str());
             json!({
                 "service_code": def.code.as_str(),
                 "service_name": name,
@@ -414,7 +414,7 @@ async fn request_view(state: &AppState, lang: Lang, appeal: &Appeal, full: bool)
         "service_request_id": appeal.case_number.as_str(),
         "status": if stage.is_open() { "open" } else { "closed" },
         "status_notes": notes,
-        "service_name": tr.get(&format!("appeals.category.{}", appeal.category.as_str())),
+        "service_name": rules(state).category_name(tr, appeal.category.as_str()),
         "service_code": appeal.category.as_str(),
         "description": if full { appeal.text.as_str() } else { "" },
         "agency_responsible": agency,

@@ -65,7 +65,7 @@ fn category_rows(state: &AppState, tr: Tr) -> Vec<CategoryRow> {
         .all()
         .map(|def| CategoryRow {
             code: def.code.as_str().to_owned(),
-            label: label(tr, "appeals.category", def.code.as_str()),
+            label: rules(state).category_name(tr, def.code.as_str()),
             green_channel: def.green_channel,
             fields: def
                 .required
@@ -184,7 +184,7 @@ impl CaseRow {
         let view = AppealView::of(state, appeal, Actor::Worker);
         Self {
             case_number: view.case_number,
-            category: label(tr, "appeals.category", appeal.category.as_str()),
+            category: rules(state).category_name(tr, appeal.category.as_str()),
             stage: view.stage,
             stage_label: label(tr, "appeals.stage", view.stage),
             filed: shell.time(appeal.created_at),
@@ -315,7 +315,7 @@ async fn case_page(
     let view = AppealView::of(&state, &appeal, actor);
     let timeline = timeline_lines(tr, &shell, timeline_for(state.store.appeal_timeline(appeal.id).await?, actor));
     Ok(render(CasePage {
-        category: label(tr, "appeals.category", appeal.category.as_str()),
+        category: rules(&state).category_name(tr, appeal.category.as_str()),
         appeal_type: label(tr, "appeals.type", appeal.appeal_type.as_str()),
         stage_label: label(tr, "appeals.stage", view.stage),
         outcome: view.outcome.map_or("", |o| label(tr, "appeals.outcome", o)),

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::api_categories))
+        .routes(routes!(api::api_put_category))
         .routes(routes!(api::api_file))
         .routes(routes!(api::api_mine))
         .routes(routes!(api::api_by_number))
@@ -92,9 +93,11 @@ impl SmsSender for LogSmsSender {
 #[derive(Clone)]
 pub struct Sms(pub Arc<dyn SmsSender>);
 
-pub fn install(parts: &mut Parts) {
-    parts.insert(Arc::new(AppealRules::default()));
+/// The category rules (loaded from the store) and the SMS sender.
+pub async fn install(parts: &mut Parts, store: &Arc<dyn waystation_storage::Store>) -> Result<(), waystation_storage::StoreError> {
+    parts.insert(Arc::new(AppealRules::load(store).await?));
     parts.insert(Sms(Arc::new(LogSmsSender)));
+    Ok(())
 }
 
 /// Runs the deadline clock once now (what the background task does every minute).
@@ -125,6 +128,10 @@ pub fn background(state: &AppState) -> Vec<JoinHandle<()>> {
             let mut every = tokio::time::interval(Duration::from_secs(60));
             loop {
                 every.tick().await;
+                // A system admin may have changed the categories on another server.
+                if let Err(error) = rules(&clock).reload(&clock.store).await {
+                    tracing::warn!(%error, "reloading the appeal categories failed");
+                }
                 match sweep(&clock).await {
                     Ok(report) if report.warned + report.escalated + report.closed_after_silence > 0 => {
                         tracing::info!(?report, "appeal deadline sweep");

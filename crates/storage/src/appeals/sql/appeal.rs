@@ -986,6 +986,44 @@ macro_rules! impl_appeal_sql {
                 let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
                 rows.iter().map(template_from_row).collect()
             }
+
+            async fn put_appeal_category(&self, actor: Option<UserId>, def: &waystation_domain::appeals::CategoryDef, names: (&str, &str), now: DateTime<Utc>) -> StoreResult<()> {
+                for (name, field) in [(names.0.trim(), "name_zh"), (names.1.trim(), "name_en")] {
+                    if name.is_empty() || name.chars().count() > 30 {
+                        return Err(Invalid::field(field, if name.is_empty() { "required" } else { "text_too_long" }).into());
+                    }
+                }
+                let definition = serde_json::to_string(def).map_err(|e| StoreError::Corrupt(format!("encoding a category: {e}")))?;
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO appeal_categories (code, definition, name_zh, name_en, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (code) DO UPDATE SET definition = excluded.definition, name_zh = excluded.name_zh, name_en = excluded.name_en, \
+                     updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                )
+                .bind(def.code.as_str())
+                .bind(&definition)
+                .bind(names.0.trim())
+                .bind(names.1.trim())
+                .bind(actor)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let detail: serde_json::Value = serde_json::from_str(&definition).unwrap_or_default();
+                append_audit(&mut tx, audit(actor, "appeal.category_put", None, format!("appeal_category:{}", def.code.as_str()), detail)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn appeal_categories(&self) -> StoreResult<Vec<(waystation_domain::appeals::CategoryDef, String, String)>> {
+                let rows: Vec<(String, String, String, String)> =
+                    sqlx::query_as("SELECT code, definition, name_zh, name_en FROM appeal_categories ORDER BY code").fetch_all(&self.pool).await?;
+                rows.into_iter()
+                    .map(|(code, definition, zh, en)| {
+                        let def = serde_json::from_str(&definition).map_err(|_| corrupt("appeal_categories.definition", &code))?;
+                        Ok((def, zh, en))
+                    })
+                    .collect()
+            }
         }
     };
 }
