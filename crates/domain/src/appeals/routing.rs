@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::appeals::workflow::{Actor, Level};
 use crate::foundation::access::{Action, Caller};
 use crate::foundation::organisations::{DivisionCode, OrgId, OrgKind, OrgPath};
-use crate::foundation::people::{Role, UserId};
+use crate::foundation::people::UserId;
 
 /// How far from a station a location still counts as its grid, in metres.
 pub const GRID_RADIUS_M: f64 = 5_000.0;
@@ -126,9 +126,6 @@ pub fn route(orgs: &[OrgNode], hints: &RouteHints) -> Option<Route> {
         .map(|n| Route { org: n.id, by: RoutedBy::Top })
 }
 
-/// The roles that handle appeals where their grant reaches.
-pub const HANDLING_ROLES: [Role; 3] = [Role::CaseHandler, Role::OrgAdmin, Role::SystemAdmin];
-
 /// Who `caller` is for a case handled by the union at `handling` at `level`,
 /// filed by `filed_by`:
 /// - the filer is the [`Actor::Worker`];
@@ -160,13 +157,12 @@ pub fn actor_for(
     if staff.is_empty() {
         return None;
     }
-    // How many union levels above the handling union each grant sits.
+    // How many union levels above the handling union each grant sits: the
+    // unions strictly above it that the grant covers.
     let union_levels_above = |grant: &OrgPath| -> usize {
-        handling
-            .ids()
-            .filter(|id| *id != handling.id())
-            .filter(|id| grant.covers(&path_of(orgs_between, *id).unwrap_or_else(|| OrgPath::root(*id))))
-            .filter(|id| orgs_between.iter().any(|n| n.id == *id && is_union(n)))
+        orgs_between
+            .iter()
+            .filter(|n| is_union(n) && n.id != handling.id() && n.path.covers(handling) && grant.covers(&n.path))
             .count()
     };
     let highest = staff.iter().map(|g| union_levels_above(g)).max().unwrap_or(0);
@@ -181,10 +177,6 @@ pub fn actor_for(
     }
 }
 
-fn path_of(orgs: &[OrgNode], id: OrgId) -> Option<OrgPath> {
-    orgs.iter().find(|n| n.id == id).map(|n| n.path.clone())
-}
-
 /// Whether someone acting as `actor` sees the filer's name and phone when the
 /// filer asked for their identity to be hidden: only the first-level union
 /// (the handler) and the worker themself.
@@ -196,6 +188,7 @@ pub const fn sees_hidden_identity(actor: Actor) -> bool {
 mod tests {
     use super::*;
     use crate::foundation::access::Grant;
+    use crate::foundation::people::Role;
 
     /// National(1) > Fujian(2, 350000) > Quanzhou(3, 350500) > Dehua(4, 350526)
     /// > Longxun street(5) ; Dehua > labour bureau(6) ; Dehua > rider union(7, inactive)

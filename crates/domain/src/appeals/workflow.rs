@@ -248,6 +248,15 @@ pub enum Actor {
 
 impl Actor {
     pub const ALL: [Actor; 4] = [Actor::Worker, Actor::Handler, Actor::Supervisor, Actor::System];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Actor::Worker => "worker",
+            Actor::Handler => "handler",
+            Actor::Supervisor => "supervisor",
+            Actor::System => "system",
+        }
+    }
 }
 
 /// What can happen to a case.

@@ -196,11 +196,11 @@ pub async fn api_event(
     ApiPath(id): ApiPath<i64>,
     ApiJson(event): ApiJson<Event>,
 ) -> Result<axum::Json<AppealView>, ApiError> {
-    let appeal = fire(&state, &user, id, &event).await?;
+    let (appeal, actor) = fire(&state, &user, id, &event).await?;
     // After a transfer the caller may have nothing more to do with the case.
-    Ok(axum::Json(match case_for(&state, &user, appeal.id).await {
-        Ok((appeal, actor)) => AppealView::of(&state, &appeal, actor),
-        Err(_) => AppealView::of(&state, &appeal, Actor::System).redacted(),
+    Ok(axum::Json(match actor {
+        Some(actor) => AppealView::of(&state, &appeal, actor),
+        None => AppealView::of(&state, &appeal, Actor::System).redacted(),
     }))
 }
 

@@ -16,7 +16,7 @@ use waystation_domain::foundation::organisations::OrgId;
 
 use super::api::{queue_page, reveal_contact, Contact, Queue, QueueParams};
 use super::pages::{field_lines, timeline_lines, EventForm, TimelineLine};
-use super::{case_for, fire, meeting_place, rules, timeline_for, AppealView, NearbyPlaceView};
+use super::{case_for, fire, label, meeting_place, rules, timeline_for, AppealView, NearbyPlaceView};
 use crate::foundation::console::{tree_rows, TREE_CAP};
 use crate::foundation::organisations::whole_subtree;
 use crate::http::csrf::CsrfToken;
@@ -38,10 +38,6 @@ pub fn router() -> Router<AppState> {
 /// Whether the console shows the appeals entry.
 pub fn may_handle_appeals(caller: &Caller) -> bool {
     !caller.scope_roots(Action::HandleAppeals).is_empty()
-}
-
-fn label(tr: Tr, prefix: &str, code: &str) -> &'static str {
-    tr.get(&format!("{prefix}.{code}"))
 }
 
 /// A case in a queue.
@@ -258,14 +254,14 @@ async fn staff_event(State(state): State<AppState>, user: CurrentUser, ApiPath(i
             }
         }
         let event = form.event()?;
-        let appeal = fire(&state, &user, id, &event).await?;
-        Ok::<_, ApiError>(appeal)
+        let (_, actor) = fire(&state, &user, id, &event).await?;
+        Ok::<_, ApiError>(actor)
     }
     .await;
     match outcome {
         // After a transfer the case may have left the caller's reach: back to the queue.
-        Ok(_) if case_for(&state, &user, id).await.is_err() => back("/console/appeals", Ok("appeals.done")),
-        Ok(_) => back(&format!("/console/appeals/{id}"), Ok("appeals.done")),
+        Ok(None) => back("/console/appeals", Ok("appeals.done")),
+        Ok(Some(_)) => back(&format!("/console/appeals/{id}"), Ok("appeals.done")),
         Err(error) => back(&format!("/console/appeals/{id}"), Err(error)),
     }
 }

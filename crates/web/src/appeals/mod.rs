@@ -41,7 +41,7 @@ use utoipa::ToSchema;
 use waystation_domain::appeals::limits::deadline_state;
 use waystation_domain::appeals::routing::{self, RouteHints, GRID_RADIUS_M};
 use waystation_domain::appeals::{
-    offered, Actor, AppealType, Catalogue, CategoryDef, Context, Event, Stage, TimeLimits,
+    offered, Actor, AppealType, Catalogue, CategoryDef, Context, Event, TimeLimits,
 };
 use waystation_domain::foundation::organisations::DivisionCode;
 use waystation_domain::foundation::people::{PhoneNumber, Role, UserId};
@@ -52,7 +52,7 @@ use waystation_storage::{Appeal, AppealEvent, NewAppeal};
 
 use crate::foundation::calendar;
 use crate::http::error::ApiError;
-use crate::http::places::{self, NearbyPlace};
+use crate::http::places;
 use crate::http::session::CurrentUser;
 use crate::http::state::AppState;
 
@@ -129,7 +129,7 @@ impl AppealRules {
 
     /// The limits of a stored case's category (the defaults if it was removed since).
     pub fn limits(&self, code: &str) -> TimeLimits {
-        self.category(code).map(|def| def.limits).unwrap_or_default()
+        self.catalogue.read().unwrap_or_else(|p| p.into_inner()).get(code).map(|def| def.limits).unwrap_or_default()
     }
 }
 
@@ -332,17 +332,32 @@ pub async fn file_as(state: &AppState, filer: &Filer, form: &FilingForm) -> Resu
 pub async fn case_for(state: &AppState, user: &CurrentUser, id: i64) -> Result<(Appeal, Actor), ApiError> {
     let appeal = state.store.get_appeal(id).await?;
     let nodes = state.store.path_nodes(appeal.org_id).await?;
-    let actor = routing::actor_for(&user.caller, &appeal.org_path, appeal.state.level, appeal.filed_by, &nodes)
-        .ok_or_else(|| ApiError::not_found("appeal_not_found"))?;
+    let actor = actor_in(user, &appeal, &nodes).ok_or_else(|| ApiError::not_found("appeal_not_found"))?;
     Ok((appeal, actor))
 }
 
-/// Fires one event on a case as the caller, judged by the domain.
-pub async fn fire(state: &AppState, user: &CurrentUser, id: i64, event: &Event) -> Result<Appeal, ApiError> {
-    let (appeal, actor) = case_for(state, user, id).await?;
+fn actor_in(user: &CurrentUser, appeal: &Appeal, nodes: &[routing::OrgNode]) -> Option<Actor> {
+    routing::actor_for(&user.caller, &appeal.org_path, appeal.state.level, appeal.filed_by, nodes)
+}
+
+/// Fires one event on a case as the caller, judged by the domain. Returns the
+/// case and who the caller is for it now — nobody, after a transfer out of
+/// their reach (the new union's path is read only when the union changed).
+pub async fn fire(state: &AppState, user: &CurrentUser, id: i64, event: &Event) -> Result<(Appeal, Option<Actor>), ApiError> {
+    let appeal = state.store.get_appeal(id).await?;
+    let nodes = state.store.path_nodes(appeal.org_id).await?;
+    let actor = actor_in(user, &appeal, &nodes).ok_or_else(|| ApiError::not_found("appeal_not_found"))?;
     let limits = rules(state).limits(appeal.category.as_str());
     let cx = Context { actor, today: china_day(Utc::now()), limits: &limits, calendar: calendar::current(state) };
-    Ok(state.store.apply_appeal_event(Some(user.user.id), id, event, &cx, Utc::now()).await?)
+    let after = state.store.apply_appeal_event(Some(user.user.id), id, event, &cx, Utc::now()).await?;
+    let nodes = if after.org_id == appeal.org_id { nodes } else { state.store.path_nodes(after.org_id).await? };
+    let now = actor_in(user, &after, &nodes);
+    Ok((after, now))
+}
+
+/// The translated name of `code` under a locale prefix (`appeals.stage`, `appeals.type`…).
+pub fn label(tr: crate::http::i18n::Tr, prefix: &str, code: &str) -> &'static str {
+    tr.get(&format!("{prefix}.{code}"))
 }
 
 /// A deadline as a case shows it.
@@ -422,7 +437,7 @@ impl AppealView {
             merged_into: appeal.state.merged_into,
             identity_hidden: appeal.hide_identity,
             contact: sees_identity.then(|| appeal.contact_phone.masked()),
-            you_are: actor_name(actor),
+            you_are: actor.as_str(),
             you_may: offered(&appeal.state, &cx),
             filed_at: appeal.created_at,
             updated_at: appeal.updated_at,
@@ -440,15 +455,6 @@ impl AppealView {
         self.you_may.clear();
         self.you_are = "none";
         self
-    }
-}
-
-pub const fn actor_name(actor: Actor) -> &'static str {
-    match actor {
-        Actor::Worker => "worker",
-        Actor::Handler => "handler",
-        Actor::Supervisor => "supervisor",
-        Actor::System => "system",
     }
 }
 
@@ -490,11 +496,6 @@ fn is_internal(event: &AppealEvent) -> bool {
     }
 }
 
-/// Whether a stage still waits for the union (the queues' "open").
-pub fn is_open(stage: Stage) -> bool {
-    stage.is_open()
-}
-
 /// The suggested place to meet, recorded at filing.
 pub fn meeting_place(appeal: &Appeal) -> Option<NearbyPlaceView> {
     let place = appeal.fields.get("_meeting_place")?;
@@ -511,10 +512,4 @@ pub struct NearbyPlaceView {
     pub id: i64,
     pub name: String,
     pub link: String,
-}
-
-impl From<&NearbyPlace> for NearbyPlaceView {
-    fn from(place: &NearbyPlace) -> Self {
-        Self { id: place.id, name: place.name.clone(), link: place.link.clone() }
-    }
 }

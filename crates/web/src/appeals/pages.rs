@@ -18,7 +18,7 @@ use waystation_domain::kit::pagination::PageRequest;
 use waystation_domain::Invalid;
 use waystation_storage::Appeal;
 
-use super::{case_for, file, fire, meeting_place, rules, timeline_for, AppealView, FilingForm, NearbyPlaceView, PlaceInput, TimelineRow};
+use super::{case_for, file, fire, label, meeting_place, rules, timeline_for, AppealView, FilingForm, NearbyPlaceView, PlaceInput, TimelineRow};
 use crate::http::csrf::CsrfToken;
 use crate::http::error::ApiError;
 use crate::http::extract::{ApiForm, ApiPath};
@@ -53,10 +53,6 @@ pub struct CategoryRow {
     pub label: &'static str,
     pub green_channel: bool,
     pub fields: Vec<FieldRow>,
-}
-
-fn label(tr: Tr, prefix: &str, code: &str) -> &'static str {
-    tr.get(&format!("{prefix}.{code}"))
 }
 
 fn category_rows(state: &AppState, tr: Tr) -> Vec<CategoryRow> {

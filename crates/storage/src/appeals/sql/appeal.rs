@@ -38,15 +38,6 @@ macro_rules! impl_appeal_sql {
         const EVENT_SELECT: &str = "SELECT id, appeal_id, at, actor_id, actor_kind, event, detail, from_stage, to_stage \
             FROM appeal_events";
 
-        fn actor_name(actor: Actor) -> &'static str {
-            match actor {
-                Actor::Worker => "worker",
-                Actor::Handler => "handler",
-                Actor::Supervisor => "supervisor",
-                Actor::System => "system",
-            }
-        }
-
         fn deadline_kind(value: &str) -> StoreResult<DeadlineKind> {
             Ok(match value {
                 "accept" => DeadlineKind::Accept,
@@ -65,6 +56,12 @@ macro_rules! impl_appeal_sql {
         fn parsed_opt<T: std::str::FromStr>(row: &DbRow, column: &str, what: &str) -> StoreResult<Option<T>> {
             let value: Option<String> = row.try_get(column)?;
             value.map(|v| v.parse().map_err(|_| corrupt(what, &v))).transpose()
+        }
+
+        /// `('submitted', …)`: the open stages as the domain defines them, for an `IN` list.
+        fn open_stages() -> String {
+            let names: Vec<String> = Stage::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.as_str())).collect();
+            format!("({})", names.join(", "))
         }
 
         /// The queue order: green-channel cases above every other.
@@ -586,14 +583,14 @@ macro_rules! impl_appeal_sql {
                 if let (Event::Transfer { .. }, Some(map)) = (event, detail.as_object_mut()) {
                     map.insert("from_org".into(), before.org_id.into());
                 }
-                insert_event(&mut tx, id, now, actor, actor_name(cx.actor), event.name(), &detail, Some(before.state.stage), next.stage)
+                insert_event(&mut tx, id, now, actor, cx.actor.as_str(), event.name(), &detail, Some(before.state.stage), next.stage)
                     .await?;
                 let audit_detail = serde_json::json!({
                     "case_number": before.case_number.as_str(),
                     "event": detail,
                     "from": before.state.stage.as_str(),
                     "to": next.stage.as_str(),
-                    "actor_kind": actor_name(cx.actor),
+                    "actor_kind": cx.actor.as_str(),
                 });
                 let action = format!("appeal.{}", event.name());
                 append_audit(&mut tx, audit(actor, &action, Some(before.org_id), format!("appeal:{id}"), audit_detail)).await?;
@@ -625,7 +622,7 @@ macro_rules! impl_appeal_sql {
                     texts.push(category.as_str().to_owned());
                 }
                 if filter.open_only || filter.overdue_on.is_some() || filter.escalated_only {
-                    sql.push_str(" AND a.stage IN ('submitted', 'accepted', 'in_progress', 'review_requested', 'under_review')");
+                    sql.push_str(&format!(" AND a.stage IN {}", open_stages()));
                 }
                 if filter.green_channel_only {
                     sql.push_str(" AND a.green_channel");
@@ -791,10 +788,9 @@ macro_rules! impl_appeal_sql {
                         sql.push_str(&format!(" AND a.category IN ({})", marks.join(", ")));
                         texts.extend(query.categories.iter().map(|c| c.as_str().to_owned()));
                     }
-                    const OPEN: &str = "('submitted', 'accepted', 'in_progress', 'review_requested', 'under_review')";
                     match query.open {
-                        Some(true) => sql.push_str(&format!(" AND a.stage IN {OPEN}")),
-                        Some(false) => sql.push_str(&format!(" AND a.stage NOT IN {OPEN}")),
+                        Some(true) => sql.push_str(&format!(" AND a.stage IN {}", open_stages())),
+                        Some(false) => sql.push_str(&format!(" AND a.stage NOT IN {}", open_stages())),
                         None => {}
                     }
                     if let Some(from) = query.from {
