@@ -12,6 +12,7 @@
 //! SQLite writes through one connection with `BEGIN IMMEDIATE`; PostgreSQL
 //! locks what it changes (`FOR UPDATE`, advisory locks).
 
+pub(crate) mod group_commit;
 pub mod postgres;
 pub mod sqlite;
 
@@ -43,17 +44,19 @@ pub struct PoolStats {
 /// Expands, in a backend's module, the SQL kit and every capability's SQL for
 /// the backend type `$Store` and its sqlx database `$DB`. What differs between
 /// the backends is passed in: the statement that locks the audit chain's
-/// head, the lock on the organisation tree's shape, and `FOR UPDATE`.
+/// head, the lock on the organisation tree's shape, `FOR UPDATE`, and the type of an
+/// operation's write transaction (`WriteTx` in the prelude).
 macro_rules! impl_sql_backend {
     (
         $Store:ident,
         $DB:ty,
         audit_head_lock = $audit_head_lock:expr,
         tree_lock = $tree_lock:expr,
-        for_update = $for_update:expr $(,)?
+        for_update = $for_update:expr,
+        write_tx = $WriteTx:ty $(,)?
     ) => {
         mod prelude {
-            crate::sql::prelude::sql_prelude!($DB, audit_head_lock = $audit_head_lock, for_update = $for_update);
+            crate::sql::prelude::sql_prelude!($DB, audit_head_lock = $audit_head_lock, for_update = $for_update, write_tx = $WriteTx);
         }
         mod foundation_sql {
             crate::foundation::sql::impl_foundation_sql!(super::$Store, $DB, tree_lock = $tree_lock);

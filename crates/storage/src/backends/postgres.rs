@@ -74,4 +74,5 @@ impl_sql_backend!(
     audit_head_lock = "SELECT seq, hash FROM audit_head WHERE singleton = 1 FOR UPDATE",
     tree_lock = "SELECT pg_advisory_xact_lock(726100)",
     for_update = " FOR UPDATE",
+    write_tx = sqlx::Transaction<'static, sqlx::Postgres>,
 );

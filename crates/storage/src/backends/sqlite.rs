@@ -1,14 +1,16 @@
 //! SQLite: the embedded default. WAL mode, one writer connection (so writers
-//! queue in the pool instead of failing with SQLITE_BUSY), readers in parallel,
-//! and `BEGIN IMMEDIATE` for every transaction that reads and then writes.
+//! queue for it instead of failing with SQLITE_BUSY) whose operations are
+//! committed in groups (`group_commit`), readers in parallel, and
+//! `BEGIN IMMEDIATE` for every batch, since operations read and then write.
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::Transaction;
+use sqlx::ConnectOptions as _;
 
+use super::group_commit::{GroupTx, GroupWriter};
 use super::{impl_sql_backend, Backend, PoolStats};
 use crate::error::{StoreError, StoreResult};
 
@@ -16,7 +18,7 @@ pub struct SqliteStore {
     /// Read-only connections.
     pool: SqlitePool,
     /// The one connection that writes.
-    writer: SqlitePool,
+    writer: GroupWriter<sqlx::Sqlite>,
 }
 
 impl SqliteStore {
@@ -32,7 +34,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        let writer = GroupWriter::<sqlx::Sqlite>::new(options.connect().await?, "BEGIN IMMEDIATE");
         // Readers are local connections to a file: no need to ping each before use.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -42,9 +44,9 @@ impl SqliteStore {
         Ok(Self { pool, writer })
     }
 
-    /// The one write transaction of an operation.
-    async fn begin_write(&self) -> StoreResult<Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    /// The one write transaction of an operation: its part of the open batch.
+    async fn begin_write(&self) -> StoreResult<GroupTx<sqlx::Sqlite>> {
+        self.writer.begin().await
     }
 }
 
@@ -55,7 +57,8 @@ impl Backend for SqliteStore {
     }
 
     async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("./migrations/sqlite").run(&self.writer).await?;
+        let mut conn = self.writer.exclusive().await;
+        sqlx::migrate!("./migrations/sqlite").run_direct(&mut *conn).await?;
         Ok(())
     }
 
@@ -66,8 +69,8 @@ impl Backend for SqliteStore {
 
     fn pool_stats(&self) -> PoolStats {
         PoolStats {
-            size: self.pool.size() + self.writer.size(),
-            idle: u32::try_from(self.pool.num_idle() + self.writer.num_idle()).unwrap_or(u32::MAX),
+            size: self.pool.size() + 1,
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
         }
     }
 
@@ -77,7 +80,7 @@ impl Backend for SqliteStore {
             return Err(StoreError::Conflict { code: "backup_target_exists", field: None });
         }
         let target = path.to_str().ok_or(StoreError::Unsupported("backup path must be UTF-8"))?;
-        sqlx::query("VACUUM INTO $1").bind(target).execute(&self.writer).await?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&mut *self.writer.exclusive().await).await?;
         Ok(())
     }
 }
@@ -89,4 +92,5 @@ impl_sql_backend!(
     audit_head_lock = "SELECT seq, hash FROM audit_head WHERE singleton = 1",
     tree_lock = "SELECT 1",
     for_update = "",
+    write_tx = crate::backends::group_commit::GroupTx<sqlx::Sqlite>,
 );

@@ -9,7 +9,7 @@ macro_rules! impl_foundation_sql {
     ($Store:ty, $DB:ty, tree_lock = $tree_lock:expr $(,)?) => {
         use async_trait::async_trait;
         use chrono::{DateTime, TimeDelta, Utc};
-        use sqlx::{Row as _, Transaction};
+        use sqlx::Row as _;
         use waystation_domain::foundation::access::Grant;
         use waystation_domain::foundation::audit::{AuditEntry, AuditRecord};
         use waystation_domain::foundation::organisations::{
@@ -20,7 +20,7 @@ macro_rules! impl_foundation_sql {
         use waystation_domain::foundation::sign_in::{check_code, CodeCheck, IssuedCode, CODE_TTL};
         use waystation_domain::Invalid;
 
-        use super::prelude::{
+        use super::prelude::{WriteTx, 
             append_audit, audit, corrupt, fetch_by_id, fetch_page, is_unique_violation, lock_row, DbRow, FOR_UPDATE,
         };
         use crate::error::{StoreError, StoreResult};
@@ -33,7 +33,7 @@ macro_rules! impl_foundation_sql {
         /// Writes notifications inside the caller's transaction (a capability's
         /// event and the news of it commit together).
         pub(super) async fn insert_notifications(
-            tx: &mut Transaction<'static, $DB>,
+            tx: &mut WriteTx,
             notifications: &[NewNotification],
             now: DateTime<Utc>,
         ) -> StoreResult<()> {
@@ -55,7 +55,7 @@ macro_rules! impl_foundation_sql {
 
         /// Queues a text message inside the caller's transaction.
         pub(super) async fn queue_sms(
-            tx: &mut Transaction<'static, $DB>,
+            tx: &mut WriteTx,
             phone: &PhoneNumber,
             kind: &str,
             detail: &serde_json::Value,
@@ -101,7 +101,7 @@ macro_rules! impl_foundation_sql {
         }
 
         /// Serialises changes to the shape of the organisation tree.
-        async fn lock_tree(tx: &mut Transaction<'static, $DB>) -> StoreResult<()> {
+        async fn lock_tree(tx: &mut WriteTx) -> StoreResult<()> {
             sqlx::query($tree_lock).execute(&mut **tx).await?;
             Ok(())
         }
@@ -615,6 +615,7 @@ macro_rules! impl_foundation_sql {
             }
 
             async fn issue_code(&self, phone: &PhoneNumber, code_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO sign_in_codes (phone, code_hash, created_at, expires_at, attempts, consumed) \
                      VALUES ($1, $2, $3, $4, 0, FALSE) \
@@ -625,8 +626,9 @@ macro_rules! impl_foundation_sql {
                 .bind(code_hash)
                 .bind(now)
                 .bind(now + CODE_TTL)
-                .execute(&self.writer)
+                .execute(&mut *tx)
                 .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -714,11 +716,13 @@ macro_rules! impl_foundation_sql {
             }
 
             async fn touch_session(&self, session_id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+                let mut tx = self.begin_write().await?;
                 sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
                     .bind(now)
                     .bind(session_id)
-                    .execute(&self.writer)
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -751,14 +755,16 @@ macro_rules! impl_foundation_sql {
             }
 
             async fn hit_rate_counter(&self, key: &str, window_start: DateTime<Utc>) -> StoreResult<u32> {
+                let mut tx = self.begin_write().await?;
                 let count: i64 = sqlx::query_scalar(
                     "INSERT INTO rate_counters (key, window_start, count) VALUES ($1, $2, 1) \
                      ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counters.count + 1 RETURNING count",
                 )
                 .bind(key)
                 .bind(window_start)
-                .fetch_one(&self.writer)
+                .fetch_one(&mut *tx)
                 .await?;
+                tx.commit().await?;
                 Ok(u32::try_from(count).unwrap_or(u32::MAX))
             }
 
@@ -804,6 +810,7 @@ macro_rules! impl_foundation_sql {
             }
 
             async fn idempotency_finish(&self, scope: &str, key: &str, response: &StoredResponse) -> StoreResult<()> {
+                let mut tx = self.begin_write().await?;
                 sqlx::query("UPDATE idempotency_keys SET status = $1, content_type = $2, location = $3, body = $4 WHERE scope = $5 AND key = $6")
                     .bind(i64::from(response.status))
                     .bind(&response.content_type)
@@ -811,17 +818,20 @@ macro_rules! impl_foundation_sql {
                     .bind(&response.body)
                     .bind(scope)
                     .bind(key)
-                    .execute(&self.writer)
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
             async fn idempotency_abandon(&self, scope: &str, key: &str) -> StoreResult<()> {
+                let mut tx = self.begin_write().await?;
                 sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND status IS NULL")
                     .bind(scope)
                     .bind(key)
-                    .execute(&self.writer)
+                    .execute(&mut *tx)
                     .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -893,14 +903,16 @@ macro_rules! impl_foundation_sql {
             }
 
             async fn mark_notifications_read(&self, user: UserId, up_to: Option<i64>, now: DateTime<Utc>) -> StoreResult<u64> {
+                let mut tx = self.begin_write().await?;
                 let done = sqlx::query(
                     "UPDATE notifications SET read_at = $3 WHERE user_id = $1 AND read_at IS NULL AND ($2 IS NULL OR id <= $2)",
                 )
                 .bind(user)
                 .bind(up_to)
                 .bind(now)
-                .execute(&self.writer)
+                .execute(&mut *tx)
                 .await?;
+                tx.commit().await?;
                 Ok(done.rows_affected())
             }
 

@@ -5,9 +5,9 @@
 /// `corrupt`, `is_unique_violation`, `fetch_by_id`, `lock_row`, `audit`,
 /// `append_audit` and `fetch_page`.
 macro_rules! sql_prelude {
-    ($DB:ty, audit_head_lock = $audit_head_lock:expr, for_update = $for_update:expr $(,)?) => {
+    ($DB:ty, audit_head_lock = $audit_head_lock:expr, for_update = $for_update:expr, write_tx = $WriteTx:ty $(,)?) => {
         use chrono::Utc;
-        use sqlx::{Row as _, Transaction};
+        use sqlx::Row as _;
         use waystation_domain::foundation::audit::{next_record, AuditEntry};
         use waystation_domain::foundation::organisations::OrgId;
         use waystation_domain::kit::pagination::{Page, PageRequest};
@@ -15,6 +15,10 @@ macro_rules! sql_prelude {
 
         use crate::error::{StoreError, StoreResult};
         use crate::sql::Keyset;
+
+        /// An operation's write transaction, from the backend's `begin_write`;
+        /// it derefs to the connection and ends with `commit()`.
+        pub(super) type WriteTx = $WriteTx;
 
         /// A row as this backend returns it.
         pub(super) type DbRow = <$DB as sqlx::Database>::Row;
@@ -52,7 +56,7 @@ macro_rules! sql_prelude {
         }
 
         /// Locks one row of `table` until commit (PostgreSQL; SQLite holds the write lock already).
-        pub(super) async fn lock_row(tx: &mut Transaction<'static, $DB>, table: &str, id: i64) -> StoreResult<()> {
+        pub(super) async fn lock_row(tx: &mut WriteTx, table: &str, id: i64) -> StoreResult<()> {
             let lock = format!("SELECT id FROM {table} WHERE id = $1{FOR_UPDATE}");
             sqlx::query(&lock).bind(id).fetch_optional(&mut **tx).await?;
             Ok(())
@@ -70,7 +74,7 @@ macro_rules! sql_prelude {
         }
 
         /// Appends `entry` to the chain inside the caller's transaction.
-        pub(super) async fn append_audit(tx: &mut Transaction<'static, $DB>, entry: AuditEntry) -> StoreResult<()> {
+        pub(super) async fn append_audit(tx: &mut WriteTx, entry: AuditEntry) -> StoreResult<()> {
             let (seq, hash): (i64, String) = sqlx::query_as($audit_head_lock).fetch_one(&mut **tx).await?;
             let record = next_record(Some((seq, &hash)), entry);
             sqlx::query(

@@ -7,7 +7,7 @@ macro_rules! impl_appeal_sql {
         use async_trait::async_trait;
         use chrono::{DateTime, NaiveDate, Utc};
         use waystation_domain::kit::china_time::china_day;
-        use sqlx::{Row as _, Transaction};
+        use sqlx::Row as _;
         use waystation_domain::appeals::notify::{self, Audience};
         use waystation_domain::appeals::routing::{supervising_union, OrgNode};
         use waystation_domain::appeals::{
@@ -22,7 +22,7 @@ macro_rules! impl_appeal_sql {
         use waystation_domain::Invalid;
 
         use super::foundation_sql::{fetch_org, holders_of, insert_notifications, phone_from, queue_sms};
-        use super::prelude::{append_audit, audit, corrupt, fetch_by_id, fetch_page, lock_row, DbRow};
+        use super::prelude::{WriteTx, append_audit, audit, corrupt, fetch_by_id, fetch_page, lock_row, DbRow};
         use crate::appeals::{Appeal, AppealEvent, AppealFilter, AppealPhotoRecord, AppealStore, NewAppeal, Open311Key, Open311Query, ReplyTemplate, SweepReport};
         use crate::error::{StoreError, StoreResult};
         use crate::foundation::{NewNotification, Org};
@@ -162,7 +162,7 @@ macro_rules! impl_appeal_sql {
 
         /// The division whose counter numbers the union's cases: the deepest
         /// division code on its path, or None (national).
-        async fn case_division(tx: &mut Transaction<'static, $DB>, org: &Org) -> StoreResult<Option<DivisionCode>> {
+        async fn case_division(tx: &mut WriteTx, org: &Org) -> StoreResult<Option<DivisionCode>> {
             if org.division_code.is_some() {
                 return Ok(org.division_code.clone());
             }
@@ -177,7 +177,7 @@ macro_rules! impl_appeal_sql {
 
         /// The next case number of the division on the day (locks its counter until commit).
         async fn next_case_number(
-            tx: &mut Transaction<'static, $DB>,
+            tx: &mut WriteTx,
             division: Option<&DivisionCode>,
             day: NaiveDate,
         ) -> StoreResult<CaseNumber> {
@@ -195,7 +195,7 @@ macro_rules! impl_appeal_sql {
 
         #[allow(clippy::too_many_arguments)]
         async fn insert_event(
-            tx: &mut Transaction<'static, $DB>,
+            tx: &mut WriteTx,
             appeal_id: i64,
             at: DateTime<Utc>,
             actor: Option<UserId>,
@@ -224,7 +224,7 @@ macro_rules! impl_appeal_sql {
 
         /// Writes a case's workflow columns and its current deadlines.
         async fn write_state(
-            tx: &mut Transaction<'static, $DB>,
+            tx: &mut WriteTx,
             id: i64,
             state: &CaseState,
             limits: &TimeLimits,
@@ -301,7 +301,7 @@ macro_rules! impl_appeal_sql {
         /// never the worker's name or phone.
         #[allow(clippy::too_many_arguments)]
         async fn tell(
-            tx: &mut Transaction<'static, $DB>,
+            tx: &mut WriteTx,
             appeal: &Appeal,
             audience: Audience,
             kind: &str,
@@ -366,7 +366,7 @@ macro_rules! impl_appeal_sql {
 
         /// Fires one system event of the deadline clock on a locked case.
         async fn system_event(
-            tx: &mut Transaction<'static, $DB>,
+            tx: &mut WriteTx,
             before: &Appeal,
             event: &Event,
             cx: &Context<'_>,
@@ -427,7 +427,7 @@ macro_rules! impl_appeal_sql {
 
         /// Claims one light of a case; true only for the one sweep that inserts it.
         async fn claim_alert(
-            tx: &mut Transaction<'static, $DB>,
+            tx: &mut WriteTx,
             id: i64,
             kind: DeadlineKind,
             due: NaiveDate,

@@ -11,14 +11,14 @@ macro_rules! impl_station_index_sql {
     ($Store:ty, $DB:ty) => {
         use async_trait::async_trait;
         use chrono::Utc;
-        use sqlx::{Row as _, Transaction};
+        use sqlx::Row as _;
         use waystation_domain::kit::calendar::HolidayCalendar;
         use waystation_domain::foundation::organisations::OrgPath;
         use waystation_domain::foundation::people::UserId;
         use waystation_domain::kit::china_time::china_day;
         use waystation_domain::stations::indices::{china_day_of_hour, Counters};
 
-        use super::prelude::{append_audit, audit, corrupt, DbRow};
+        use super::prelude::{WriteTx, append_audit, audit, corrupt, DbRow};
         use crate::error::StoreResult;
         use crate::stations::{CounterScope, RebuildOutcome, StationCounters, StationIndexStore};
 
@@ -31,7 +31,7 @@ macro_rules! impl_station_index_sql {
         }
 
         /// Adds an event's delta to its station's counters of `day`.
-        pub(super) async fn count_event(tx: &mut Transaction<'static, $DB>, station_id: i64, day: chrono::NaiveDate, delta: Counters) -> StoreResult<()> {
+        pub(super) async fn count_event(tx: &mut WriteTx, station_id: i64, day: chrono::NaiveDate, delta: Counters) -> StoreResult<()> {
             if delta.is_zero() {
                 return Ok(());
             }
@@ -75,7 +75,7 @@ macro_rules! impl_station_index_sql {
 
         /// The working calendar that judges answers on time: the shipped years
         /// and those a system admin added, as the transaction sees them.
-        pub(super) async fn feedback_calendar(tx: &mut Transaction<'static, $DB>) -> StoreResult<HolidayCalendar> {
+        pub(super) async fn feedback_calendar(tx: &mut WriteTx) -> StoreResult<HolidayCalendar> {
             let rows: Vec<(String,)> = sqlx::query_as("SELECT arrangement FROM holiday_years ORDER BY year").fetch_all(&mut **tx).await?;
             let years = rows
                 .iter()

@@ -6,11 +6,11 @@ macro_rules! impl_station_photo_sql {
     ($Store:ty, $DB:ty) => {
         use async_trait::async_trait;
         use chrono::{DateTime, Utc};
-        use sqlx::{Row as _, Transaction};
+        use sqlx::Row as _;
         use waystation_domain::foundation::people::UserId;
         use waystation_domain::stations::photo::{PhotoUpload, PHOTOS_PER_STATION};
 
-        use super::prelude::{append_audit, audit, corrupt, fetch_by_id, lock_row, DbRow};
+        use super::prelude::{WriteTx, append_audit, audit, corrupt, fetch_by_id, lock_row, DbRow};
         use super::station_sql::fetch_station;
         use crate::error::{StoreError, StoreResult};
         use crate::stations::{PhotoBytes, Station, StationPhoto, StationPhotoStore};
@@ -49,7 +49,7 @@ macro_rules! impl_station_photo_sql {
         }
 
         /// A photo that is still shown, locked until commit, and its station; `Conflict photo_removed` otherwise.
-        async fn live_photo_locked(tx: &mut Transaction<'static, $DB>, id: i64) -> StoreResult<(StationPhoto, Station)> {
+        async fn live_photo_locked(tx: &mut WriteTx, id: i64) -> StoreResult<(StationPhoto, Station)> {
             lock_row(tx, "station_photos", id).await?;
             let photo = fetch_photo(&mut **tx, id).await?;
             if photo.removed_at.is_some() {

@@ -9,7 +9,7 @@ macro_rules! impl_station_sql {
     ($Store:ty, $DB:ty) => {
         use async_trait::async_trait;
         use chrono::{DateTime, Utc};
-        use sqlx::{Row as _, Transaction};
+        use sqlx::Row as _;
         use waystation_domain::foundation::organisations::{OrgId, OrgPath};
         use waystation_domain::kit::pagination::{Page, PageRequest};
         use waystation_domain::foundation::people::UserId;
@@ -20,7 +20,7 @@ macro_rules! impl_station_sql {
         use waystation_domain::Invalid;
 
         use super::foundation_sql::{fetch_org, phone_from};
-        use super::prelude::{
+        use super::prelude::{WriteTx, 
             append_audit, audit, corrupt, fetch_by_id, fetch_page, is_unique_violation, lock_row, DbRow, Query,
         };
         use crate::error::{StoreError, StoreResult};
@@ -81,7 +81,7 @@ macro_rules! impl_station_sql {
         }
 
         /// The next number of the station change counter (locks it until commit).
-        async fn next_change_seq(tx: &mut Transaction<'static, $DB>) -> StoreResult<i64> {
+        async fn next_change_seq(tx: &mut WriteTx) -> StoreResult<i64> {
             Ok(sqlx::query_scalar("UPDATE station_change_counter SET seq = seq + 1 WHERE singleton = 1 RETURNING seq")
                 .fetch_one(&mut **tx)
                 .await?)
@@ -89,7 +89,7 @@ macro_rules! impl_station_sql {
 
         /// The next code in the area of the owning organisation: the deepest
         /// division code on its path, or the national prefix.
-        async fn next_station_code(tx: &mut Transaction<'static, $DB>, owner: &Org) -> StoreResult<StationCode> {
+        async fn next_station_code(tx: &mut WriteTx, owner: &Org) -> StoreResult<StationCode> {
             let mut division = owner.division_code.clone();
             if division.is_none() {
                 for ancestor in owner.path.ids().collect::<Vec<_>>().into_iter().rev().skip(1) {
@@ -112,7 +112,7 @@ macro_rules! impl_station_sql {
         }
 
         /// The owner must exist and be active; partners must exist.
-        async fn check_station_orgs(tx: &mut Transaction<'static, $DB>, input: &StationDraft) -> StoreResult<Org> {
+        async fn check_station_orgs(tx: &mut WriteTx, input: &StationDraft) -> StoreResult<Org> {
             let owner = fetch_org(&mut **tx, input.org_id, "org_id").await?;
             if !owner.active {
                 return Err(Invalid::field("org_id", "org_inactive").into());
@@ -152,7 +152,7 @@ macro_rules! impl_station_sql {
 
         /// Adds the station's current place to its location history.
         async fn record_location(
-            tx: &mut Transaction<'static, $DB>,
+            tx: &mut WriteTx,
             station_id: i64,
             input: &StationDraft,
             actor: Option<UserId>,
@@ -171,7 +171,7 @@ macro_rules! impl_station_sql {
         }
 
         async fn insert_station(
-            tx: &mut Transaction<'static, $DB>,
+            tx: &mut WriteTx,
             actor: Option<UserId>,
             input: &StationDraft,
             status: StationStatus,
@@ -211,7 +211,7 @@ macro_rules! impl_station_sql {
         }
 
         async fn write_station_update(
-            tx: &mut Transaction<'static, $DB>,
+            tx: &mut WriteTx,
             actor: Option<UserId>,
             before: &Station,
             input: &StationDraft,

@@ -13,7 +13,7 @@ macro_rules! impl_station_use_sql {
     ($Store:ty, $DB:ty) => {
         use async_trait::async_trait;
         use chrono::{DateTime, Utc};
-        use sqlx::{Row as _, Transaction};
+        use sqlx::Row as _;
         use waystation_domain::foundation::organisations::OrgPath;
         use waystation_domain::kit::pagination::{Page, PageRequest};
         use waystation_domain::foundation::people::UserId;
@@ -25,7 +25,7 @@ macro_rules! impl_station_use_sql {
         use waystation_domain::stations::review::{visit_hour, visit_windows, ReviewInput};
 
         use super::foundation_sql::{name_from, phone_from};
-        use super::prelude::{append_audit, audit, corrupt, fetch_by_id, fetch_page, lock_row, DbRow, FOR_UPDATE};
+        use super::prelude::{WriteTx, append_audit, audit, corrupt, fetch_by_id, fetch_page, lock_row, DbRow, FOR_UPDATE};
         use super::station_index_sql::{count_event, feedback_calendar};
         use super::station_sql::fetch_station;
         use crate::error::{StoreError, StoreResult};
@@ -170,7 +170,7 @@ macro_rules! impl_station_use_sql {
         }
 
         /// The station must be on the map for workers to use it.
-        async fn listed_station(tx: &mut Transaction<'static, $DB>, id: i64) -> StoreResult<Station> {
+        async fn listed_station(tx: &mut WriteTx, id: i64) -> StoreResult<Station> {
             let station = fetch_station(&mut **tx, id).await?;
             if station.status.is_listed() {
                 Ok(station)
