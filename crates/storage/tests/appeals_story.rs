@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use waystation_domain::appeals::{
     Actor, AppealType, CaseNumber, Category, CategoryCode, Context, DeadlineKind, Event, Level, Outcome, Partner, RoutedBy, Stage, TimeLimits,
 };
+use waystation_domain::appeals::dashboard::{assemble, summarise, Dashboard};
 use waystation_domain::foundation::audit::ChainVerifier;
 use waystation_domain::foundation::organisations::{DivisionCode, OrgKind, OrgName};
 use waystation_domain::foundation::people::PhoneNumber;
@@ -535,4 +536,82 @@ async fn a_replied_case_closes_after_the_workers_silence() {
     assert_eq!((appeal.state.stage, appeal.state.closed_on), (Stage::Closed, Some(day(2025, 10, 28))));
     let events: Vec<String> = store.appeal_timeline(filed.id).await.unwrap().into_iter().map(|e| e.event).collect();
     assert_eq!(events.last().map(String::as_str), Some("close_after_silence"));
+}
+
+/// The dashboard of `root` from the kept tallies, and from the cases themselves.
+async fn dashboards(store: &dyn Store, root: &Org, today: NaiveDate) -> (Dashboard, Dashboard) {
+    let (from, to) = (day(2025, 1, 1), day(2025, 12, 31));
+    let kept = assemble(store.appeal_sums(root.id, from, to, today).await.unwrap());
+    let counted = summarise(&store.appeal_facts(root.id, from, to).await.unwrap(), today);
+    (kept, counted)
+}
+
+async fn assert_tallies_agree(store: &dyn Store, t: &Tree, today: NaiveDate, after: &str) {
+    for root in [&t.province, &t.yuzhong, &t.jiangbei] {
+        let (kept, counted) = dashboards(store, root, today).await;
+        assert_eq!(kept, counted, "{}'s tallies after {after}", root.name.as_str());
+    }
+}
+
+#[tokio::test]
+async fn the_kept_tallies_agree_with_the_cases_after_every_kind_of_change() {
+    use waystation_domain::appeals::Catalogue;
+    let (store, db) = store().await;
+    let t = tree(&*store).await;
+    let calendar = HolidayCalendar::official();
+    let catalogue = Catalogue::builtin();
+    let today = day(2025, 10, 9);
+    let wage = file(&*store, filing(t.street.id, None, Category::WageArrears, "欠薪"), first_instant()).await;
+    let towed = file(&*store, filing(t.yuzhong.id, None, Category::ParkingTowing, "拖车"), first_instant()).await;
+    let again = file(&*store, filing(t.yuzhong.id, None, Category::ParkingTowing, "拖车（重复）"), first_instant()).await;
+    let mut far = filing(t.jiangbei.id, None, Category::Other, "别处");
+    far.location = None;
+    let declined = file(&*store, far, first_instant()).await;
+    assert_tallies_agree(&*store, &t, today, "filing").await;
+    assert_eq!(dashboards(&*store, &t.province, today).await.0.total, 4);
+
+    fire(&*store, wage.id, Actor::Handler, day(2025, 10, 2), Event::Accept).await.unwrap();
+    fire(&*store, wage.id, Actor::Handler, day(2025, 10, 3), Event::Reply { outcome: Outcome::Supported, text: "已追回".into() }).await.unwrap();
+    fire(&*store, wage.id, Actor::Worker, day(2025, 10, 4), Event::Confirm).await.unwrap();
+    fire(&*store, wage.id, Actor::Worker, day(2025, 10, 4), Event::Rate { stars: 4, comment: "好".into() }).await.unwrap();
+    fire(&*store, declined.id, Actor::Handler, day(2025, 10, 2), Event::Decline { reason: "不属受理范围".into() }).await.unwrap();
+    fire(&*store, again.id, Actor::Handler, day(2025, 10, 2), Event::MergeInto { into: towed.id }).await.unwrap();
+    assert_tallies_agree(&*store, &t, today, "accept, reply, confirm, rate, decline and merge").await;
+
+    fire(&*store, towed.id, Actor::Handler, day(2025, 10, 9), Event::Transfer { to: t.jiangbei.id, reason: "拖车点属江北区".into() }).await.unwrap();
+    assert_tallies_agree(&*store, &t, today, "a transfer to another district").await;
+    let (yuzhong, _) = dashboards(&*store, &t.yuzhong, today).await;
+    assert_eq!(yuzhong.total, 2, "the transferred case left Yuzhong's figures: the wage case and the merged one stay");
+
+    // The clock: the transferred case is escalated, past its acceptance limit.
+    store.sweep_appeal_deadlines(at(day(2025, 10, 20)), &catalogue, calendar).await.unwrap();
+    assert_eq!(store.get_appeal(towed.id).await.unwrap().escalated_on, Some(day(2025, 10, 20)));
+    assert_tallies_agree(&*store, &t, day(2025, 10, 20), "an escalation").await;
+    fire(&*store, towed.id, Actor::Handler, day(2025, 10, 21), Event::Accept).await.unwrap();
+    fire(&*store, towed.id, Actor::Handler, day(2025, 10, 22), Event::Reply { outcome: Outcome::Explained, text: "已说明".into() }).await.unwrap();
+    store.sweep_appeal_deadlines(at(day(2025, 11, 30)), &catalogue, calendar).await.unwrap();
+    assert_eq!(store.get_appeal(towed.id).await.unwrap().state.stage, Stage::Closed);
+    assert_tallies_agree(&*store, &t, day(2025, 11, 30), "a late reply and the close after silence").await;
+    let (province, _) = dashboards(&*store, &t.province, day(2025, 11, 30)).await;
+    assert_eq!(province.on_time_rate, Some(0.5), "of two answered, the escalated one was late");
+
+    // A review the level above answers late: the escalation makes an answered case late.
+    let reviewed = file(&*store, filing(t.street.id, None, Category::Other, "复查"), first_instant()).await;
+    fire(&*store, reviewed.id, Actor::Handler, day(2025, 10, 2), Event::Accept).await.unwrap();
+    fire(&*store, reviewed.id, Actor::Handler, day(2025, 10, 3), Event::Reply { outcome: Outcome::NotSupported, text: "不支持".into() }).await.unwrap();
+    fire(&*store, reviewed.id, Actor::Worker, day(2025, 10, 5), Event::RequestReview { reason: "不服".into() }).await.unwrap();
+    let (before_breach, _) = dashboards(&*store, &t.street, day(2025, 10, 5)).await;
+    assert_eq!(before_breach.on_time_rate, Some(1.0));
+    store.sweep_appeal_deadlines(at(day(2025, 12, 1)), &catalogue, calendar).await.unwrap();
+    assert!(store.get_appeal(reviewed.id).await.unwrap().escalated_on.is_some());
+    assert_tallies_agree(&*store, &t, day(2025, 12, 1), "an escalated review").await;
+
+    // Rebuilt from the cases, they come out the same; lost, the migrations rebuild them.
+    let before = dashboards(&*store, &t.province, today).await.0;
+    assert!(store.rebuild_appeal_tallies(false).await.unwrap());
+    assert_eq!(dashboards(&*store, &t.province, today).await.0, before);
+    assert!(!store.rebuild_appeal_tallies(true).await.unwrap(), "they agree: nothing to rebuild");
+    raw(&db, "DELETE FROM appeal_tallies").await.unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(dashboards(&*store, &t.province, today).await.0, before);
 }

@@ -83,86 +83,325 @@ pub struct Dashboard {
 }
 
 fn counts(map: BTreeMap<String, u64>) -> Vec<Count> {
-    let mut list: Vec<Count> = map.into_iter().map(|(key, count)| Count { key, count }).collect();
+    let mut list: Vec<Count> = map.into_iter().filter(|(_, count)| *count > 0).map(|(key, count)| Count { key, count }).collect();
     list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
     list
 }
 
-fn ratio(part: u64, whole: u64) -> Option<f64> {
+fn ratio(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-fn mean(values: &[i64]) -> Option<f64> {
-    (!values.is_empty()).then(|| values.iter().sum::<i64>() as f64 / values.len() as f64)
+/// The additive figures of a set of cases: what one case adds, and what a
+/// union's cases of one day add up to. Storage keeps these sums per union and
+/// day (changed with every event of a case, by the difference of its
+/// contribution before and after), so a dashboard adds up a few rows per union
+/// and day instead of reading every case. Signed, since a change subtracts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub cases: i64,
+    pub green: i64,
+    pub accepted: i64,
+    pub declined: i64,
+    /// Cases that count for the closure rate (all but merged ones).
+    pub for_closure: i64,
+    pub closed: i64,
+    pub answered: i64,
+    pub answered_in_time: i64,
+    pub accepted_n: i64,
+    pub accept_days: i64,
+    pub closed_n: i64,
+    pub close_days: i64,
+    pub rated: i64,
+    pub rating_sum: i64,
+}
+
+impl Tally {
+    /// The names of the figures, in the order of [`Tally::values`] (storage's column names).
+    pub const FIELDS: [&'static str; 14] = [
+        "cases",
+        "green",
+        "accepted",
+        "declined",
+        "for_closure",
+        "closed",
+        "answered",
+        "answered_in_time",
+        "accepted_n",
+        "accept_days",
+        "closed_n",
+        "close_days",
+        "rated",
+        "rating_sum",
+    ];
+
+    pub fn values(&self) -> [i64; 14] {
+        [
+            self.cases,
+            self.green,
+            self.accepted,
+            self.declined,
+            self.for_closure,
+            self.closed,
+            self.answered,
+            self.answered_in_time,
+            self.accepted_n,
+            self.accept_days,
+            self.closed_n,
+            self.close_days,
+            self.rated,
+            self.rating_sum,
+        ]
+    }
+
+    pub fn from_values(v: [i64; 14]) -> Self {
+        Self {
+            cases: v[0],
+            green: v[1],
+            accepted: v[2],
+            declined: v[3],
+            for_closure: v[4],
+            closed: v[5],
+            answered: v[6],
+            answered_in_time: v[7],
+            accepted_n: v[8],
+            accept_days: v[9],
+            closed_n: v[10],
+            close_days: v[11],
+            rated: v[12],
+            rating_sum: v[13],
+        }
+    }
+
+    pub fn plus(&self, other: &Tally) -> Tally {
+        let (a, b) = (self.values(), other.values());
+        Tally::from_values(std::array::from_fn(|i| a[i] + b[i]))
+    }
+
+    pub fn minus(&self, other: &Tally) -> Tally {
+        let (a, b) = (self.values(), other.values());
+        Tally::from_values(std::array::from_fn(|i| a[i] - b[i]))
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.values().iter().all(|v| *v == 0)
+    }
+}
+
+/// What a dashboard counts a case under, beside the figures: its type, its
+/// category and its stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dimension {
+    Type,
+    Category,
+    Stage,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 3] = [Dimension::Type, Dimension::Category, Dimension::Stage];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Type => "type",
+            Dimension::Category => "category",
+            Dimension::Stage => "stage",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.as_str() == text)
+    }
+}
+
+/// What one case adds to its union's tallies of the day it was filed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    pub org_id: i64,
+    pub day: NaiveDate,
+    pub tally: Tally,
+    /// One count under each dimension.
+    pub marks: [(Dimension, String); 3],
+    /// The heat-map cell (see [`heat_cell`]).
+    pub cell: Option<(i64, i64)>,
+}
+
+/// The heat-map cell of a place: its south-west corner in tenths of a degree.
+pub fn heat_cell(lat: f64, lng: f64) -> (i64, i64) {
+    ((lat / HEAT_CELL_DEG).floor() as i64, (lng / HEAT_CELL_DEG).floor() as i64)
+}
+
+impl CaseFacts {
+    /// What this case adds to the dashboard's sums.
+    pub fn contribution(&self) -> Contribution {
+        let mut t = Tally { cases: 1, green: i64::from(self.green_channel), ..Tally::default() };
+        match self.stage {
+            Stage::Declined => t.declined = 1,
+            Stage::Submitted | Stage::Merged => {}
+            _ => t.accepted = 1,
+        }
+        if self.stage != Stage::Merged {
+            t.for_closure = 1;
+            t.closed = i64::from(matches!(self.stage, Stage::Closed | Stage::Rated));
+        }
+        if self.replied_on.is_some() {
+            t.answered = 1;
+            t.answered_in_time = i64::from(self.escalated_on.is_none());
+        }
+        if let Some(on) = self.accepted_on {
+            t.accepted_n = 1;
+            t.accept_days = (on - self.submitted_on).num_days();
+        }
+        if let Some(on) = self.closed_on {
+            t.closed_n = 1;
+            t.close_days = (on - self.submitted_on).num_days();
+        }
+        if let Some(stars) = self.rating {
+            t.rated = 1;
+            t.rating_sum = i64::from(stars);
+        }
+        Contribution {
+            org_id: self.org_id,
+            day: self.submitted_on,
+            tally: t,
+            marks: [
+                (Dimension::Type, self.appeal_type.clone()),
+                (Dimension::Category, self.category.clone()),
+                (Dimension::Stage, self.stage.as_str().to_owned()),
+            ],
+            cell: self.location.map(|(lat, lng)| heat_cell(lat, lng)),
+        }
+    }
+
+    /// A union's load: is this case open, overdue on `today`, escalated.
+    fn load(&self, today: NaiveDate) -> Option<UnionLoad> {
+        self.stage.is_open().then(|| UnionLoad {
+            org_id: self.org_id,
+            open: 1,
+            overdue: u64::from(self.due_on.is_some_and(|due| due < today)),
+            escalated: u64::from(self.escalated_on.is_some()),
+        })
+    }
+}
+
+/// How a union's tallies of a day change when a case changes: the case's
+/// contribution before subtracted, after added, netted per row, rows that do
+/// not change left out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TallyChange {
+    pub tallies: Vec<(i64, NaiveDate, Tally)>,
+    pub marks: Vec<(i64, NaiveDate, Dimension, String, i64)>,
+    pub cells: Vec<(i64, NaiveDate, (i64, i64), i64)>,
+}
+
+impl TallyChange {
+    /// The change from `before` (none: a new case) to `after`.
+    pub fn between(before: Option<&Contribution>, after: &Contribution) -> Self {
+        let mut tallies: BTreeMap<(i64, NaiveDate), Tally> = BTreeMap::new();
+        let mut marks: BTreeMap<(i64, NaiveDate, Dimension, String), i64> = BTreeMap::new();
+        let mut cells: BTreeMap<(i64, NaiveDate, (i64, i64)), i64> = BTreeMap::new();
+        for (sign, c) in before.map(|b| (-1, b)).into_iter().chain([(1, after)]) {
+            let row = tallies.entry((c.org_id, c.day)).or_default();
+            *row = if sign > 0 { row.plus(&c.tally) } else { row.minus(&c.tally) };
+            for (dimension, key) in &c.marks {
+                *marks.entry((c.org_id, c.day, *dimension, key.clone())).or_insert(0) += sign;
+            }
+            if let Some(cell) = c.cell {
+                *cells.entry((c.org_id, c.day, cell)).or_insert(0) += sign;
+            }
+        }
+        Self {
+            tallies: tallies.into_iter().filter(|(_, t)| !t.is_zero()).map(|((o, d), t)| (o, d, t)).collect(),
+            marks: marks.into_iter().filter(|(_, n)| *n != 0).map(|((o, d, dim, k), n)| (o, d, dim, k, n)).collect(),
+            cells: cells.into_iter().filter(|(_, n)| *n != 0).map(|((o, d, cell), n)| (o, d, cell, n)).collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tallies.is_empty() && self.marks.is_empty() && self.cells.is_empty()
+    }
+}
+
+/// The sums a dashboard is drawn from: the figures, the counts under each
+/// dimension, the heat-map cells, and the load of each union with open cases.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sums {
+    pub tally: Tally,
+    pub marks: BTreeMap<(Dimension, String), i64>,
+    pub cells: BTreeMap<(i64, i64), i64>,
+    pub unions: Vec<UnionLoad>,
+}
+
+impl Sums {
+    /// Adds stored rows (or a change) to the sums, whatever union and day they are of.
+    pub fn apply(&mut self, change: &TallyChange) {
+        for (_, _, tally) in &change.tallies {
+            self.tally = self.tally.plus(tally);
+        }
+        for (_, _, dimension, key, n) in &change.marks {
+            *self.marks.entry((*dimension, key.clone())).or_insert(0) += n;
+        }
+        for (_, _, cell, n) in &change.cells {
+            *self.cells.entry(*cell).or_insert(0) += n;
+        }
+    }
+
+    pub fn add(&mut self, contribution: &Contribution) {
+        self.tally = self.tally.plus(&contribution.tally);
+        for mark in &contribution.marks {
+            *self.marks.entry(mark.clone()).or_insert(0) += 1;
+        }
+        if let Some(cell) = contribution.cell {
+            *self.cells.entry(cell).or_insert(0) += 1;
+        }
+    }
 }
 
 /// The dashboard of `cases` on `today` (China time).
 pub fn summarise(cases: &[CaseFacts], today: NaiveDate) -> Dashboard {
-    let mut by_type = BTreeMap::new();
-    let mut by_category = BTreeMap::new();
-    let mut by_stage = BTreeMap::new();
+    let mut sums = Sums::default();
     let mut unions: BTreeMap<i64, UnionLoad> = BTreeMap::new();
-    let mut heat: BTreeMap<(i64, i64), u64> = BTreeMap::new();
-    let (mut accepted, mut declined, mut closed, mut counted_for_closure) = (0, 0, 0, 0);
-    let (mut answered, mut answered_in_time, mut green) = (0, 0, 0);
-    let (mut to_accept, mut to_close, mut ratings) = (Vec::new(), Vec::new(), Vec::new());
     for case in cases {
-        *by_type.entry(case.appeal_type.clone()).or_insert(0) += 1;
-        *by_category.entry(case.category.clone()).or_insert(0) += 1;
-        *by_stage.entry(case.stage.as_str().to_owned()).or_insert(0) += 1;
-        green += u64::from(case.green_channel);
-        match case.stage {
-            Stage::Declined => declined += 1,
-            Stage::Submitted | Stage::Merged => {}
-            _ => accepted += 1,
-        }
-        if case.stage != Stage::Merged {
-            counted_for_closure += 1;
-            closed += u64::from(matches!(case.stage, Stage::Closed | Stage::Rated));
-        }
-        if case.replied_on.is_some() {
-            answered += 1;
-            answered_in_time += u64::from(case.escalated_on.is_none());
-        }
-        if let Some(on) = case.accepted_on {
-            to_accept.push((on - case.submitted_on).num_days());
-        }
-        if let Some(on) = case.closed_on {
-            to_close.push((on - case.submitted_on).num_days());
-        }
-        if let Some(stars) = case.rating {
-            ratings.push(i64::from(stars));
-        }
-        if case.stage.is_open() {
-            let load = unions.entry(case.org_id).or_insert(UnionLoad { org_id: case.org_id, open: 0, overdue: 0, escalated: 0 });
-            load.open += 1;
-            load.overdue += u64::from(case.due_on.is_some_and(|due| due < today));
-            load.escalated += u64::from(case.escalated_on.is_some());
-        }
-        if let Some((lat, lng)) = case.location {
-            let cell = ((lat / HEAT_CELL_DEG).floor() as i64, (lng / HEAT_CELL_DEG).floor() as i64);
-            *heat.entry(cell).or_insert(0) += 1;
+        sums.add(&case.contribution());
+        if let Some(load) = case.load(today) {
+            let entry = unions.entry(case.org_id).or_insert(UnionLoad { org_id: case.org_id, open: 0, overdue: 0, escalated: 0 });
+            entry.open += load.open;
+            entry.overdue += load.overdue;
+            entry.escalated += load.escalated;
         }
     }
-    let mut by_union: Vec<UnionLoad> = unions.into_values().collect();
-    by_union.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.escalated.cmp(&a.escalated)).then(b.open.cmp(&a.open)).then(a.org_id.cmp(&b.org_id)));
+    sums.unions = unions.into_values().collect();
+    assemble(sums)
+}
+
+/// The dashboard of the sums.
+pub fn assemble(sums: Sums) -> Dashboard {
+    let Sums { tally: t, marks, cells, mut unions } = sums;
+    let mut by = [BTreeMap::new(), BTreeMap::new(), BTreeMap::new()];
+    for ((dimension, key), count) in marks {
+        let slot = Dimension::ALL.iter().position(|d| *d == dimension).unwrap_or(0);
+        *by[slot].entry(key).or_insert(0) += u64::try_from(count).unwrap_or(0);
+    }
+    let [by_type, by_category, by_stage] = by;
+    unions.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(b.escalated.cmp(&a.escalated)).then(b.open.cmp(&a.open)).then(a.org_id.cmp(&b.org_id)));
+    let count = |v: i64| u64::try_from(v).unwrap_or(0);
     Dashboard {
-        total: cases.len() as u64,
+        total: count(t.cases),
         by_type: counts(by_type),
         by_category: counts(by_category),
         by_stage: counts(by_stage),
-        green_channel: green,
-        acceptance_rate: ratio(accepted, accepted + declined),
-        closure_rate: ratio(closed, counted_for_closure),
-        on_time_rate: ratio(answered_in_time, answered),
-        avg_days_to_accept: mean(&to_accept),
-        avg_days_to_close: mean(&to_close),
-        satisfaction: mean(&ratings),
-        rated: ratings.len() as u64,
-        by_union,
-        heat: heat
+        green_channel: count(t.green),
+        acceptance_rate: ratio(t.accepted, t.accepted + t.declined),
+        closure_rate: ratio(t.closed, t.for_closure),
+        on_time_rate: ratio(t.answered_in_time, t.answered),
+        avg_days_to_accept: ratio(t.accept_days, t.accepted_n),
+        avg_days_to_close: ratio(t.close_days, t.closed_n),
+        satisfaction: ratio(t.rating_sum, t.rated),
+        rated: count(t.rated),
+        by_union: unions,
+        heat: cells
             .into_iter()
-            .map(|((lat, lng), count)| HeatCell { lat: lat as f64 * HEAT_CELL_DEG, lng: lng as f64 * HEAT_CELL_DEG, count })
+            .filter(|(_, count)| *count > 0)
+            .map(|((lat, lng), n)| HeatCell { lat: lat as f64 * HEAT_CELL_DEG, lng: lng as f64 * HEAT_CELL_DEG, count: count(n) })
             .collect(),
     }
 }
@@ -247,6 +486,39 @@ mod tests {
                 prop_assert!((0.0..=1.0).contains(&rate));
             }
             prop_assert_eq!(d.by_union.iter().map(|u| u.open).sum::<u64>(), cases.iter().filter(|c| c.stage.is_open()).count() as u64);
+        }
+
+        #[test]
+        fn tallies_kept_by_changes_equal_the_tallies_of_the_cases_as_they_end(
+            histories in proptest::collection::vec(
+                proptest::collection::vec((0usize..Stage::ALL.len(), 0i64..3, proptest::option::of(1u8..=5), any::<bool>()), 1..6),
+                0..20,
+            )
+        ) {
+            // Each case goes through a few versions: another stage, union, rating, escalation.
+            let version = |(stage, org, rating, escalated): (usize, i64, Option<u8>, bool)| {
+                let mut c = case(org, ["a", "b"][org as usize % 2], Stage::ALL[stage]);
+                c.rating = rating;
+                c.replied_on = rating.map(|_| day(9));
+                c.escalated_on = escalated.then(|| day(8));
+                c.accepted_on = Some(day(2 + org as u32));
+                c.location = Some((30.0 + org as f64, 104.0));
+                c
+            };
+            let mut kept = Sums::default();
+            let mut finals = Vec::new();
+            for history in &histories {
+                let mut before: Option<Contribution> = None;
+                for step in history {
+                    let now = version(*step).contribution();
+                    kept.apply(&TallyChange::between(before.as_ref(), &now));
+                    before = Some(now);
+                }
+                finals.push(version(*history.last().unwrap()));
+            }
+            let mut expected = summarise(&finals, day(20));
+            expected.by_union.clear();
+            prop_assert_eq!(assemble(kept), expected);
         }
     }
 }

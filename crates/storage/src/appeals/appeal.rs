@@ -213,9 +213,18 @@ pub trait AppealStore: Send + Sync {
     /// the category's in `catalogue`.
     async fn sweep_appeal_deadlines(&self, now: DateTime<Utc>, catalogue: &Catalogue, calendar: &HolidayCalendar) -> StoreResult<SweepReport>;
 
+    /// What a dashboard of `root`'s subtree adds up, for the cases filed on
+    /// the China days `from..=to`: the kept tallies, and the open cases of
+    /// each union (overdue on `today`, escalated).
+    async fn appeal_sums(&self, root: OrgId, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> StoreResult<waystation_domain::appeals::dashboard::Sums>;
     /// What a dashboard needs of each case handled in `root`'s subtree and
-    /// filed in `[from, to)`.
-    async fn appeal_facts(&self, root: OrgId, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<waystation_domain::appeals::dashboard::CaseFacts>>;
+    /// filed on the China days `from..=to`, read from the cases themselves
+    /// (the tallies must agree with it).
+    async fn appeal_facts(&self, root: OrgId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<waystation_domain::appeals::dashboard::CaseFacts>>;
+    /// Recomputes every tally from the cases, when `only_if_stale` only if
+    /// they do not count the same number of cases (a database from before the
+    /// tallies). Says whether it rebuilt. Runs with the migrations.
+    async fn rebuild_appeal_tallies(&self, only_if_stale: bool) -> StoreResult<bool>;
 
     /// Adds a checked photo to a case (at most `PHOTOS_PER_APPEAL`), with a
     /// timeline row and an audit row.

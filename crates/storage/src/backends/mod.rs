@@ -35,6 +35,15 @@ pub trait Backend: Send + Sync {
     async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()>;
 }
 
+/// What the capabilities bring up to date once the schema is: the appeals'
+/// dashboard tallies, rebuilt when they do not count every case.
+async fn after_migrations(store: &(impl crate::appeals::AppealStore + ?Sized)) -> StoreResult<()> {
+    if store.rebuild_appeal_tallies(true).await? {
+        tracing::info!("appeal tallies rebuilt from the cases");
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PoolStats {
     pub size: u32,
@@ -73,6 +82,7 @@ macro_rules! impl_sql_backend {
         mod station_photo_sql {
             crate::stations::sql::photos::impl_station_photo_sql!(super::$Store, $DB);
         }
+        mod appeal_tally_sql { crate::appeals::sql::tallies::impl_appeal_tally_sql!(super::$Store, $DB); }
         mod appeal_sql { crate::appeals::sql::appeal::impl_appeal_sql!(super::$Store, $DB); }
     };
 }

@@ -49,6 +49,7 @@ impl Backend for PostgresStore {
 
     async fn migrate(&self) -> StoreResult<()> {
         sqlx::migrate!("./migrations/postgres").run(&self.writer).await?;
+        super::after_migrations(self).await?;
         Ok(())
     }
 

@@ -57,8 +57,11 @@ impl Backend for SqliteStore {
     }
 
     async fn migrate(&self) -> StoreResult<()> {
-        let mut conn = self.writer.exclusive().await;
-        sqlx::migrate!("./migrations/sqlite").run_direct(&mut *conn).await?;
+        {
+            let mut conn = self.writer.exclusive().await;
+            sqlx::migrate!("./migrations/sqlite").run_direct(&mut *conn).await?;
+        }
+        super::after_migrations(self).await?;
         Ok(())
     }
 

@@ -11,10 +11,10 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use waystation_domain::appeals::dashboard::{summarise, Dashboard};
+use waystation_domain::appeals::dashboard::{assemble, Dashboard};
 use waystation_domain::foundation::access::Action;
 use waystation_domain::foundation::organisations::OrgId;
 use waystation_domain::kit::china_time::{self, china_day};
@@ -49,8 +49,8 @@ pub struct PeriodParams {
     pub to: Option<String>,
 }
 
-/// The period asked, as China days and the UTC instants that bound it.
-fn period(q: &PeriodParams) -> Result<(NaiveDate, NaiveDate, DateTime<Utc>, DateTime<Utc>), ApiError> {
+/// The period asked, as China days (the days cases were filed on).
+fn period(q: &PeriodParams) -> Result<(NaiveDate, NaiveDate), ApiError> {
     let day = |text: &Option<String>, field: &'static str| -> Result<Option<NaiveDate>, Invalid> {
         text.as_deref()
             .filter(|t| !t.is_empty())
@@ -62,11 +62,7 @@ fn period(q: &PeriodParams) -> Result<(NaiveDate, NaiveDate, DateTime<Utc>, Date
     if from > to || (to - from).num_days() >= MAX_PERIOD_DAYS {
         return Err(Invalid::field("from", "invalid_period_range").into());
     }
-    let start = |d: NaiveDate| china_time::offset().from_local_datetime(&d.and_time(NaiveTime::MIN)).single().map(|t| t.with_timezone(&Utc));
-    let (Some(from_at), Some(to_at)) = (start(from), start(to + Duration::days(1))) else {
-        return Err(Invalid::field("from", "invalid_date").into());
-    };
-    Ok((from, to, from_at, to_at))
+    Ok((from, to))
 }
 
 /// A union's name beside its figures.
@@ -91,9 +87,8 @@ pub struct DashboardView {
 pub async fn dashboard_of(state: &AppState, user: &CurrentUser, org: OrgId, q: &PeriodParams) -> Result<DashboardView, ApiError> {
     let root = state.store.get_org(org).await?;
     user.require(Action::HandleAppeals, &root.path)?;
-    let (from, to, from_at, to_at) = period(q)?;
-    let facts = state.store.appeal_facts(org, from_at, to_at).await?;
-    let figures = summarise(&facts, china_day(Utc::now()));
+    let (from, to) = period(q)?;
+    let figures = assemble(state.store.appeal_sums(org, from, to, china_day(Utc::now())).await?);
     let mut unions = Vec::with_capacity(figures.by_union.len());
     for load in figures.by_union.iter().take(50) {
         let name = state.store.get_org(load.org_id).await.map(|o| o.name).unwrap_or_default();

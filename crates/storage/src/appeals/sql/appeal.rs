@@ -22,6 +22,7 @@ macro_rules! impl_appeal_sql {
         use waystation_domain::Invalid;
 
         use super::foundation_sql::{fetch_org, holders_of, insert_notifications, phone_from, queue_sms};
+        use super::appeal_tally_sql::retally;
         use super::prelude::{WriteTx, append_audit, audit, corrupt, fetch_by_id, fetch_page, lock_row, DbRow};
         use crate::appeals::{Appeal, AppealEvent, AppealFilter, AppealPhotoRecord, AppealStore, NewAppeal, Open311Key, Open311Query, ReplyTemplate, SweepReport};
         use crate::error::{StoreError, StoreResult};
@@ -385,6 +386,7 @@ macro_rules! impl_appeal_sql {
             });
             append_audit(tx, audit(None, &format!("appeal.{}", event.name()), Some(before.org_id), format!("appeal:{}", before.id), audit_detail)).await?;
             let after = fetch_appeal(&mut **tx, before.id).await?;
+            retally(tx, Some(before), &after).await?;
             tell(tx, &after, notify::of_event(event, Actor::System, after.green_channel), &format!("appeal.{}", event.name()), None, serde_json::Value::Null, now).await?;
             Ok(after)
         }
@@ -516,6 +518,7 @@ macro_rules! impl_appeal_sql {
                 insert_event(&mut tx, id, now, actor, "worker", "file", &detail, None, state.stage).await?;
                 append_audit(&mut tx, audit(actor, "appeal.file", Some(input.org_id), format!("appeal:{id}"), detail)).await?;
                 let appeal = fetch_appeal(&mut *tx, id).await?;
+                retally(&mut tx, None, &appeal).await?;
                 tell(&mut tx, &appeal, notify::of_filing(appeal.green_channel), "appeal.file", actor, serde_json::Value::Null, now).await?;
                 tx.commit().await?;
                 Ok(appeal)
@@ -595,6 +598,7 @@ macro_rules! impl_appeal_sql {
                 let action = format!("appeal.{}", event.name());
                 append_audit(&mut tx, audit(actor, &action, Some(before.org_id), format!("appeal:{id}"), audit_detail)).await?;
                 let appeal = fetch_appeal(&mut *tx, id).await?;
+                retally(&mut tx, Some(&before), &appeal).await?;
                 let audience = notify::of_event(event, cx.actor, appeal.green_channel);
                 tell(&mut tx, &appeal, audience, &action, actor, serde_json::json!({ "event": event.name() }), now).await?;
                 tx.commit().await?;
@@ -693,14 +697,15 @@ macro_rules! impl_appeal_sql {
                             // Another server's sweep got here first and moved its day on.
                             continue;
                         }
-                        let mut state_now = appeal.state.clone();
+                        let mut now_is = appeal.clone();
                         if appeal.state.stage == Stage::Replied {
                             let cx = Context { actor: Actor::System, today, limits, calendar };
                             if transition(&appeal.state, &Event::CloseAfterSilence, &cx).is_ok() {
-                                state_now = system_event(&mut tx, &appeal, &Event::CloseAfterSilence, &cx, now).await?.state;
+                                now_is = system_event(&mut tx, &appeal, &Event::CloseAfterSilence, &cx, now).await?;
                                 report.closed_after_silence += 1;
                             }
                         }
+                        let mut escalated = false;
                         for light in appeal.state.lights(today, limits, calendar) {
                             if light.state == DeadlineState::Ok || !claim_alert(&mut tx, id, light.kind, light.due, light.state, now).await? {
                                 continue;
@@ -717,13 +722,18 @@ macro_rules! impl_appeal_sql {
                                     .await?;
                                 append_audit(&mut tx, audit(None, "appeal.escalate", Some(appeal.org_id), format!("appeal:{id}"), detail.clone())).await?;
                                 report.escalated += 1;
+                                escalated = true;
                             } else {
                                 report.warned += 1;
                             }
                             tell(&mut tx, &appeal, notify::of_light(light.state), kind, None, detail, now).await?;
                         }
+                        if escalated {
+                            let after = fetch_appeal(&mut *tx, id).await?;
+                            retally(&mut tx, Some(&now_is), &after).await?;
+                        }
                         // The next day something changes for this case, after today.
-                        let next = state_now.alert_days(limits, calendar).into_iter().find(|day| *day > today);
+                        let next = now_is.state.alert_days(limits, calendar).into_iter().find(|day| *day > today);
                         sqlx::query("UPDATE appeals SET alert_on = $2 WHERE id = $1").bind(id).bind(next).execute(&mut *tx).await?;
                     }
                     tx.commit().await?;
@@ -814,47 +824,41 @@ macro_rules! impl_appeal_sql {
                 rows.iter().map(appeal_from_row).collect()
             }
 
+            async fn appeal_sums(
+                &self,
+                root: OrgId,
+                from: NaiveDate,
+                to: NaiveDate,
+                today: NaiveDate,
+            ) -> StoreResult<waystation_domain::appeals::dashboard::Sums> {
+                let root = fetch_org(&self.pool, root, "org_id").await?;
+                super::appeal_tally_sql::sums_of(&self.pool, &root.path, from, to, today).await
+            }
+
             async fn appeal_facts(
                 &self,
                 root: OrgId,
-                from: DateTime<Utc>,
-                to: DateTime<Utc>,
+                from: NaiveDate,
+                to: NaiveDate,
             ) -> StoreResult<Vec<waystation_domain::appeals::dashboard::CaseFacts>> {
                 let (low, high) = fetch_org(&self.pool, root, "org_id").await?.path.subtree_bounds();
-                let rows = sqlx::query(
-                    "SELECT a.org_id, a.appeal_type, a.category, a.stage, a.green_channel, a.submitted_on, a.accepted_on, \
-                     a.replied_on, a.closed_on, a.due_on, a.escalated_on, a.rating, a.lat, a.lng \
-                     FROM appeals a JOIN organisations o ON o.id = a.org_id \
-                     WHERE o.path >= $1 AND o.path < $2 AND a.created_at >= $3 AND a.created_at < $4",
-                )
-                .bind(low)
-                .bind(high)
-                .bind(from)
-                .bind(to)
-                .fetch_all(&self.pool)
-                .await?;
-                rows.iter()
-                    .map(|row| {
-                        let rating: Option<i64> = row.try_get("rating")?;
-                        let lat: Option<f64> = row.try_get("lat")?;
-                        let lng: Option<f64> = row.try_get("lng")?;
-                        Ok(waystation_domain::appeals::dashboard::CaseFacts {
-                            org_id: row.try_get("org_id")?,
-                            appeal_type: row.try_get("appeal_type")?,
-                            category: row.try_get("category")?,
-                            stage: parsed(row, "stage", "appeals.stage")?,
-                            green_channel: row.try_get("green_channel")?,
-                            submitted_on: row.try_get("submitted_on")?,
-                            accepted_on: row.try_get("accepted_on")?,
-                            replied_on: row.try_get("replied_on")?,
-                            closed_on: row.try_get("closed_on")?,
-                            due_on: row.try_get("due_on")?,
-                            escalated_on: row.try_get("escalated_on")?,
-                            rating: rating.and_then(|r| u8::try_from(r).ok()),
-                            location: lat.zip(lng),
-                        })
-                    })
-                    .collect()
+                let sql = format!(
+                    "{} JOIN organisations o ON o.id = a.org_id WHERE o.path >= $1 AND o.path < $2 AND a.submitted_on >= $3 AND a.submitted_on <= $4",
+                    super::appeal_tally_sql::FACTS_SELECT
+                );
+                let rows = sqlx::query(&sql).bind(low).bind(high).bind(from).bind(to).fetch_all(&self.pool).await?;
+                rows.iter().map(super::appeal_tally_sql::facts_from_row).collect()
+            }
+
+            async fn rebuild_appeal_tallies(&self, only_if_stale: bool) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                if only_if_stale && super::appeal_tally_sql::tallies_agree(&mut tx).await? {
+                    tx.commit().await?;
+                    return Ok(false);
+                }
+                super::appeal_tally_sql::rebuild(&mut tx).await?;
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn add_appeal_photo(
