@@ -41,7 +41,7 @@ mod stations;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
-pub use appeals::{Appeal, AppealEvent, AppealPhotoRecord, AppealFilter, AppealStore, NewAppeal, Open311Key, Open311Query, ReplyTemplate, SweepReport};
+pub use appeals::{Appeal, AppealEvent, AppealPhotoRecord, AppealFilter, AppealStore, NewAppeal, Open311Key, Open311Query, ReplyTemplate, ScaleAppeal, ScaleEvent, SweepReport};
 pub use backends::postgres::PostgresStore;
 pub use backends::sqlite::SqliteStore;
 pub use backends::{Backend, PoolStats};

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use waystation_domain::appeals::{
-    Actor, AppealType, CaseNumber, Category, CategoryCode, Context, DeadlineKind, Event, Level, Outcome, Partner, RoutedBy, Stage, TimeLimits,
+    Actor, AppealType, CaseNumber, CaseState, Category, CategoryCode, Context, DeadlineKind, Event, Level, Outcome, Partner, RoutedBy, Stage, TimeLimits,
 };
 use waystation_domain::appeals::dashboard::{assemble, summarise, Dashboard};
 use waystation_domain::foundation::audit::ChainVerifier;
@@ -614,4 +614,43 @@ async fn the_kept_tallies_agree_with_the_cases_after_every_kind_of_change() {
     raw(&db, "DELETE FROM appeal_tallies").await.unwrap();
     store.migrate().await.unwrap();
     assert_eq!(dashboards(&*store, &t.province, today).await.0, before);
+}
+
+#[tokio::test]
+async fn the_scale_sets_bulk_load_writes_cases_timelines_and_tallies_as_the_events_would() {
+    use waystation_domain::appeals::transition;
+    use waystation_storage::{ScaleAppeal, ScaleEvent};
+    let (store, _db) = store().await;
+    let t = tree(&*store).await;
+    let calendar = HolidayCalendar::official();
+    let limits = TimeLimits::default();
+    let cases: Vec<ScaleAppeal> = (0..450)
+        .map(|i| {
+            let org = [&t.street, &t.yuzhong, &t.jiangbei][i % 3].id;
+            let category = [Category::WageArrears, Category::ParkingTowing, Category::Other][i % 3];
+            let filed_at = first_instant() + TimeDelta::days((i % 20) as i64);
+            let mut state = CaseState::submitted(filed_at.with_timezone(&waystation_domain::kit::china_time::offset()).date_naive());
+            let mut events = Vec::new();
+            if i % 2 == 0 {
+                let at = filed_at + TimeDelta::days(1);
+                let cx = Context { actor: Actor::Handler, today: at.date_naive(), limits: &limits, calendar };
+                let next = transition(&state, &Event::Accept, &cx).unwrap();
+                events.push(ScaleEvent { at, actor_kind: "handler", event: "accept", from: state.stage, to: next.stage });
+                state = next;
+            }
+            ScaleAppeal { input: filing(org, None, category, &format!("规模 {i}")), filed_at, state, limits: limits.clone(), events }
+        })
+        .collect();
+    assert_eq!(store.load_scale_appeals(&cases, calendar).await.unwrap(), 450);
+    assert_tallies_agree(&*store, &t, day(2025, 10, 25), "a bulk load").await;
+    let (province, _) = dashboards(&*store, &t.province, day(2025, 10, 25)).await;
+    assert_eq!((province.total, province.green_channel), (450, 150));
+    let queue = store.appeals_in_subtree(t.province.id, &AppealFilter::default(), PageRequest::FIRST).await.unwrap();
+    assert!(queue.items[0].green_channel, "queue keys are set: the green channel comes first");
+    let numbers: HashSet<String> = queue.items.iter().map(|a| a.case_number.as_str().to_owned()).collect();
+    assert_eq!(numbers.len(), queue.items.len());
+    let accepted = queue.items.iter().find(|a| a.state.stage == Stage::Accepted).expect("an accepted case on the first page");
+    let events: Vec<String> = store.appeal_timeline(accepted.id).await.unwrap().into_iter().map(|e| e.event).collect();
+    assert_eq!(events, ["file", "accept"]);
+    verify_chain(&*store).await.unwrap();
 }

@@ -316,6 +316,28 @@ impl TallyChange {
         }
     }
 
+    /// What `contributions` add to tallies (a rebuild, a bulk load).
+    pub fn of_cases<'a>(contributions: impl IntoIterator<Item = &'a Contribution>) -> Self {
+        let mut tallies: BTreeMap<(i64, NaiveDate), Tally> = BTreeMap::new();
+        let mut marks: BTreeMap<(i64, NaiveDate, Dimension, String), i64> = BTreeMap::new();
+        let mut cells: BTreeMap<(i64, NaiveDate, (i64, i64)), i64> = BTreeMap::new();
+        for c in contributions {
+            let row = tallies.entry((c.org_id, c.day)).or_default();
+            *row = row.plus(&c.tally);
+            for (dimension, key) in &c.marks {
+                *marks.entry((c.org_id, c.day, *dimension, key.clone())).or_insert(0) += 1;
+            }
+            if let Some(cell) = c.cell {
+                *cells.entry((c.org_id, c.day, cell)).or_insert(0) += 1;
+            }
+        }
+        Self {
+            tallies: tallies.into_iter().map(|((o, d), t)| (o, d, t)).collect(),
+            marks: marks.into_iter().map(|((o, d, dim, k), n)| (o, d, dim, k, n)).collect(),
+            cells: cells.into_iter().map(|((o, d, cell), n)| (o, d, cell, n)).collect(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.tallies.is_empty() && self.marks.is_empty() && self.cells.is_empty()
     }

@@ -73,6 +73,29 @@ pub struct Appeal {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A case of the benchmarks' scale set, written in one go in the state its
+/// events led to (see [`AppealStore::load_scale_appeals`]).
+#[derive(Debug, Clone)]
+pub struct ScaleAppeal {
+    pub input: NewAppeal,
+    pub filed_at: DateTime<Utc>,
+    /// The state after its events (the domain's `transition` made it).
+    pub state: CaseState,
+    pub limits: TimeLimits,
+    /// The timeline after the filing, in order.
+    pub events: Vec<ScaleEvent>,
+}
+
+/// One timeline row of a [`ScaleAppeal`].
+#[derive(Debug, Clone)]
+pub struct ScaleEvent {
+    pub at: DateTime<Utc>,
+    pub actor_kind: &'static str,
+    pub event: &'static str,
+    pub from: Stage,
+    pub to: Stage,
+}
+
 /// One row of a case's timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AppealEvent {
@@ -221,6 +244,11 @@ pub trait AppealStore: Send + Sync {
     /// filed on the China days `from..=to`, read from the cases themselves
     /// (the tallies must agree with it).
     async fn appeal_facts(&self, root: OrgId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<waystation_domain::appeals::dashboard::CaseFacts>>;
+    /// Writes scale-set cases as their events left them, with their
+    /// timelines and tallies, a few hundred rows a statement, and one audit
+    /// row for the lot: the benchmarks' bulk path (a million cases in
+    /// minutes), not the way real cases arrive. Returns how many were written.
+    async fn load_scale_appeals(&self, cases: &[ScaleAppeal], calendar: &HolidayCalendar) -> StoreResult<usize>;
     /// Recomputes every tally from the cases, when `only_if_stale` only if
     /// they do not count the same number of cases (a database from before the
     /// tallies). Says whether it rebuilt. Runs with the migrations.

@@ -22,4 +22,4 @@
 mod appeal;
 pub(crate) mod sql;
 
-pub use appeal::{Appeal, AppealEvent, AppealPhotoRecord, AppealFilter, AppealStore, NewAppeal, Open311Key, Open311Query, ReplyTemplate, SweepReport};
+pub use appeal::{Appeal, AppealEvent, AppealPhotoRecord, AppealFilter, AppealStore, NewAppeal, Open311Key, Open311Query, ReplyTemplate, ScaleAppeal, ScaleEvent, SweepReport};

@@ -4,22 +4,23 @@
 //! rider's e-bike trouble — some overdue, some escalated, some reviewed, some
 //! rated; and a scale set of any size across the tree for benchmarks.
 //!
-//! Every case goes through the store's own filing and events, backdated from
-//! today, so its timeline, audit rows and notifications are what a real one's
-//! would be. Dates are relative to the day of the load.
+//! Every regional case goes through the store's own filing and events,
+//! backdated from today, so its timeline, audit rows and notifications are
+//! what a real one's would be; the scale set is written in bulk. Dates are
+//! relative to the day of the load.
 
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Duration, Utc};
 use waystation_domain::appeals::{
-    Actor, AppealType, Catalogue, Category, CategoryCode, Context, Event, Outcome, Partner, RoutedBy,
+    transition, Actor, AppealType, CaseState, Catalogue, Category, CategoryCode, Context, Event, Outcome, Partner, RoutedBy,
 };
 use waystation_domain::foundation::organisations::OrgId;
 use waystation_domain::foundation::people::{PersonName, PhoneNumber, Role, UserId};
 use waystation_domain::kit::calendar::HolidayCalendar;
 use waystation_domain::kit::china_time::china_day;
-use waystation_storage::{NewAppeal, NewUser, Store, StoreError};
+use waystation_storage::{NewAppeal, NewUser, ScaleAppeal, ScaleEvent, Store};
 
 use crate::foundation::demo::OrgIds;
 
@@ -233,9 +234,11 @@ pub const MAX_SCALE_APPEALS: u32 = 2_000_000;
 
 /// Adds `n` cases spread over the tree's unions and the past year: most
 /// handled, some in progress, some untouched (the old ones overdue, for the
-/// sweep to escalate), a share in the green channel and with hidden
-/// identities — the scale set for benchmarks. Deterministic for a given `n`
-/// and day. Returns how many were filed.
+/// sweep to escalate), a share in the green channel, with hidden identities
+/// and with a place — the scale set for benchmarks. Each case's state comes
+/// from the domain's own transitions; the store writes them in bulk
+/// (`load_scale_appeals`), two thousand a transaction. Deterministic for a
+/// given `n` and day. Returns how many were filed.
 pub async fn load_scale(store: &Arc<dyn Store>, n: u32, calendar: &'static HolidayCalendar) -> anyhow::Result<usize> {
     use rand::{Rng, SeedableRng};
     use waystation_domain::kit::pagination::{PageRequest, MAX_LIMIT};
@@ -253,71 +256,73 @@ pub async fn load_scale(store: &Arc<dyn Store>, n: u32, calendar: &'static Holid
         }
     }
     anyhow::ensure!(!unions.is_empty(), "load the organisations first (waystation demo)");
-    let catalogue = Arc::new(Catalogue::builtin());
+    let catalogue = Catalogue::builtin();
     let now = Utc::now();
     let phone = PhoneNumber::parse("13900009999")?;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0xA99E_A15);
-    // Eight filings at a time: the writer is the limit on SQLite, PostgreSQL takes them in parallel.
-    let mut running = tokio::task::JoinSet::new();
+    let mut batch = Vec::with_capacity(SCALE_BATCH);
     let mut filed = 0usize;
     for i in 0..n {
         let category = Category::ALL[rng.gen_range(0..Category::ALL.len())];
         let org = unions[rng.gen_range(0..unions.len())];
         let filed_at = now - Duration::days(rng.gen_range(0..365)) - Duration::minutes(rng.gen_range(0..24 * 60));
         let fate: u32 = rng.gen_range(0..100);
-        let (store, catalogue, phone) = (store.clone(), catalogue.clone(), phone.clone());
-        running.spawn(async move {
-            let def = catalogue.get(category.as_str())?.clone();
-            let input = NewAppeal {
+        let def = catalogue.get(category.as_str())?;
+        // 70 % answered (half of those confirmed and rated), 15 % in progress, 15 % untouched.
+        let steps: Vec<(i64, Actor, Event)> = match fate {
+            0..=34 => vec![
+                (1, Actor::Handler, Event::Accept),
+                (3, Actor::Handler, Event::Reply { outcome: Outcome::Supported, text: "已办结".into() }),
+                (4, Actor::Worker, Event::Confirm),
+                (4, Actor::Worker, Event::Rate { stars: 3 + (i % 3) as u8, comment: String::new() }),
+            ],
+            35..=69 => vec![
+                (1, Actor::Handler, Event::Accept),
+                (3, Actor::Handler, Event::Reply { outcome: Outcome::Explained, text: "已答复".into() }),
+            ],
+            70..=84 => vec![(1, Actor::Handler, Event::Accept), (1, Actor::Handler, Event::Start)],
+            _ => vec![],
+        };
+        let mut state = CaseState::submitted(china_day(filed_at));
+        let mut events = Vec::new();
+        for (after, actor, event) in steps {
+            let at = filed_at + Duration::days(after);
+            if at > now {
+                break;
+            }
+            let cx = Context { actor, today: china_day(at), limits: &def.limits, calendar };
+            let next = transition(&state, &event, &cx)?;
+            events.push(ScaleEvent { at, actor_kind: actor.as_str(), event: event.name(), from: state.stage, to: next.stage });
+            state = next;
+        }
+        batch.push(ScaleAppeal {
+            input: NewAppeal {
                 appeal_type: AppealType::ALL[i as usize % AppealType::ALL.len()],
                 category: CategoryCode::from(category),
                 org_id: org,
                 filed_by: None,
-                contact_phone: phone,
+                contact_phone: phone.clone(),
                 hide_identity: fate % 10 == 0,
                 text: format!("规模测试诉求 {i}"),
                 fields: serde_json::json!({}),
-                location: None,
+                // A third with a place near their union's city (the heat map's cells).
+                location: (fate % 3 == 0).then(|| (22.0 + rng.gen_range(0.0..20.0), 100.0 + rng.gen_range(0.0..20.0))),
                 green_channel: def.green_channel,
                 routed_by: RoutedBy::Top,
-            open311_key: None,
-            };
-            let appeal = store.file_appeal(None, input, filed_at, &def.limits, calendar).await?;
-            // 70 % answered, 15 % in progress, 15 % untouched.
-            let steps: Vec<(i64, Actor, Event)> = match fate {
-                0..=69 => vec![
-                    (1, Actor::Handler, Event::Accept),
-                    (3, Actor::Handler, Event::Reply { outcome: Outcome::Supported, text: "已办结".into() }),
-                ],
-                70..=84 => vec![(1, Actor::Handler, Event::Accept), (1, Actor::Handler, Event::Start)],
-                _ => vec![],
-            };
-            for (after, actor, event) in steps {
-                let at = filed_at + Duration::days(after);
-                if at > now {
-                    break;
-                }
-                let cx = Context { actor, today: china_day(at), limits: &def.limits, calendar };
-                store.apply_appeal_event(None, appeal.id, &event, &cx, at).await?;
-            }
-            Ok::<_, anyhow::Error>(())
+                open311_key: None,
+            },
+            filed_at,
+            state,
+            limits: def.limits.clone(),
+            events,
         });
-        if running.len() >= 8 || i + 1 == n {
-            while let Some(outcome) = running.join_next().await {
-                match outcome? {
-                    Ok(()) => filed += 1,
-                    Err(error) if matches!(error.downcast_ref::<StoreError>(), Some(StoreError::Invalid(_))) => {}
-                    Err(error) => return Err(error),
-                }
-                if running.len() < 8 && i + 1 < n {
-                    break;
-                }
-            }
+        if batch.len() == SCALE_BATCH || i + 1 == n {
+            filed += store.load_scale_appeals(&batch, calendar).await?;
+            batch.clear();
         }
-    }
-    while let Some(outcome) = running.join_next().await {
-        outcome??;
-        filed += 1;
     }
     Ok(filed)
 }
+
+/// Scale-set cases written per transaction.
+const SCALE_BATCH: usize = 2_000;

@@ -24,7 +24,7 @@ macro_rules! impl_appeal_sql {
         use super::foundation_sql::{fetch_org, holders_of, insert_notifications, phone_from, queue_sms};
         use super::appeal_tally_sql::retally;
         use super::prelude::{WriteTx, append_audit, audit, corrupt, fetch_by_id, fetch_page, lock_row, DbRow};
-        use crate::appeals::{Appeal, AppealEvent, AppealFilter, AppealPhotoRecord, AppealStore, NewAppeal, Open311Key, Open311Query, ReplyTemplate, SweepReport};
+        use crate::appeals::{Appeal, AppealEvent, AppealFilter, AppealPhotoRecord, AppealStore, NewAppeal, Open311Key, Open311Query, ReplyTemplate, ScaleAppeal, SweepReport};
         use crate::error::{StoreError, StoreResult};
         use crate::foundation::{NewNotification, Org};
         use crate::sql::Keyset;
@@ -848,6 +848,135 @@ macro_rules! impl_appeal_sql {
                 );
                 let rows = sqlx::query(&sql).bind(low).bind(high).bind(from).bind(to).fetch_all(&self.pool).await?;
                 rows.iter().map(super::appeal_tally_sql::facts_from_row).collect()
+            }
+
+            async fn load_scale_appeals(&self, cases: &[ScaleAppeal], calendar: &HolidayCalendar) -> StoreResult<usize> {
+                use waystation_domain::appeals::dashboard::{CaseFacts, TallyChange};
+                let mut tx = self.begin_write().await?;
+                let mut orgs: std::collections::HashMap<OrgId, (Org, Option<DivisionCode>)> = std::collections::HashMap::new();
+                let mut numbered = Vec::with_capacity(cases.len());
+                for case in cases {
+                    if !orgs.contains_key(&case.input.org_id) {
+                        let org = fetch_org(&mut *tx, case.input.org_id, "org_id").await?;
+                        let division = case_division(&mut tx, &org).await?;
+                        orgs.insert(case.input.org_id, (org, division));
+                    }
+                    let division = orgs[&case.input.org_id].1.as_ref();
+                    numbered.push(next_case_number(&mut tx, division, china_day(case.filed_at)).await?);
+                }
+                let today = china_day(Utc::now());
+                let mut ids = Vec::with_capacity(cases.len());
+                for (chunk, numbers) in cases.chunks(200).zip(numbered.chunks(200)) {
+                    let mut insert = sqlx::QueryBuilder::<$DB>::new(
+                        "INSERT INTO appeals (case_number, appeal_type, category, org_id, filed_by, contact_phone, hide_identity, \
+                         text, fields, lat, lng, stage, level, outcome, extension_used, extended_by, submitted_on, accepted_on, \
+                         last_note_on, review_asked_on, replied_on, closed_on, rating, due_kind, due_on, note_due_on, alert_on, \
+                         created_at, updated_at, green_channel) ",
+                    );
+                    insert.push_values(chunk.iter().zip(numbers), |mut row, (case, number)| {
+                        let (state, input) = (&case.state, &case.input);
+                        let due = state.deadline(&case.limits, calendar);
+                        let alert_on = state.alert_days(&case.limits, calendar).into_iter().min().map(|day| day.max(today));
+                        let (lat, lng) = input.location.unzip();
+                        let updated = case.events.last().map_or(case.filed_at, |e| e.at);
+                        row.push_bind(number.as_str().to_owned())
+                            .push_bind(input.appeal_type.as_str())
+                            .push_bind(input.category.as_str().to_owned())
+                            .push_bind(input.org_id)
+                            .push_bind(input.filed_by)
+                            .push_bind(input.contact_phone.as_str().to_owned())
+                            .push_bind(input.hide_identity)
+                            .push_bind(input.text.clone())
+                            .push_bind(input.fields.to_string())
+                            .push_bind(lat)
+                            .push_bind(lng)
+                            .push_bind(state.stage.as_str())
+                            .push_bind(state.level.as_str())
+                            .push_bind(state.outcome.map(|o| o.as_str()))
+                            .push_bind(state.extended_by.is_some())
+                            .push_bind(state.extended_by.map(i64::from))
+                            .push_bind(state.submitted_on)
+                            .push_bind(state.accepted_on)
+                            .push_bind(state.last_note_on)
+                            .push_bind(state.review_asked_on)
+                            .push_bind(state.replied_on)
+                            .push_bind(state.closed_on)
+                            .push_bind(state.rating.map(i64::from))
+                            .push_bind(due.map(|(kind, _)| kind.as_str()))
+                            .push_bind(due.map(|(_, on)| on))
+                            .push_bind(state.progress_note_due(&case.limits, calendar))
+                            .push_bind(alert_on)
+                            .push_bind(case.filed_at)
+                            .push_bind(updated)
+                            .push_bind(input.green_channel);
+                    });
+                    insert.push(" RETURNING id, case_number");
+                    let rows = insert.build().fetch_all(&mut *tx).await?;
+                    let mut by_number: std::collections::HashMap<String, i64> = std::collections::HashMap::with_capacity(rows.len());
+                    for row in &rows {
+                        by_number.insert(row.try_get("case_number")?, row.try_get("id")?);
+                    }
+                    let chunk_ids: Vec<i64> = numbers.iter().map(|n| by_number[n.as_str()]).collect();
+                    let (low, high) = (chunk_ids.iter().min().copied().unwrap_or(0), chunk_ids.iter().max().copied().unwrap_or(0));
+                    sqlx::query("UPDATE appeals SET queue_key = id + CASE WHEN green_channel THEN $3 ELSE 0 END WHERE id >= $1 AND id <= $2")
+                        .bind(low)
+                        .bind(high)
+                        .bind(GREEN_QUEUE_BONUS)
+                        .execute(&mut *tx)
+                        .await?;
+                    let mut timeline = sqlx::QueryBuilder::<$DB>::new(
+                        "INSERT INTO appeal_events (appeal_id, at, actor_id, actor_kind, event, detail, from_stage, to_stage) ",
+                    );
+                    let mut lines: Vec<(i64, DateTime<Utc>, &'static str, &'static str, Option<&'static str>, &'static str, String)> = Vec::new();
+                    for (case, id) in chunk.iter().zip(&chunk_ids) {
+                        let detail = serde_json::json!({ "routed_by": case.input.routed_by.as_str(), "org_id": case.input.org_id, "scale_set": true });
+                        lines.push((*id, case.filed_at, "worker", "file", None, Stage::Submitted.as_str(), detail.to_string()));
+                        for e in &case.events {
+                            lines.push((*id, e.at, e.actor_kind, e.event, Some(e.from.as_str()), e.to.as_str(), "{}".to_owned()));
+                        }
+                    }
+                    for slice in lines.chunks(500) {
+                        timeline.reset();
+                        timeline.push_values(slice, |mut row, (id, at, kind, event, from, to, detail)| {
+                            row.push_bind(*id)
+                                .push_bind(*at)
+                                .push_bind(None::<i64>)
+                                .push_bind(*kind)
+                                .push_bind(*event)
+                                .push_bind(detail.clone())
+                                .push_bind(*from)
+                                .push_bind(*to);
+                        });
+                        timeline.build().execute(&mut *tx).await?;
+                    }
+                    ids.extend(chunk_ids);
+                }
+                let contributions: Vec<_> = cases
+                    .iter()
+                    .map(|case| {
+                        CaseFacts {
+                            org_id: case.input.org_id,
+                            appeal_type: case.input.appeal_type.as_str().to_owned(),
+                            category: case.input.category.as_str().to_owned(),
+                            stage: case.state.stage,
+                            green_channel: case.input.green_channel,
+                            submitted_on: case.state.submitted_on,
+                            accepted_on: case.state.accepted_on,
+                            replied_on: case.state.replied_on,
+                            closed_on: case.state.closed_on,
+                            due_on: None,
+                            escalated_on: None,
+                            rating: case.state.rating,
+                            location: case.input.location,
+                        }
+                        .contribution()
+                    })
+                    .collect();
+                super::appeal_tally_sql::write_change_in_slices(&mut tx, TallyChange::of_cases(&contributions)).await?;
+                let detail = serde_json::json!({ "cases": cases.len(), "first_id": ids.iter().min(), "last_id": ids.iter().max() });
+                append_audit(&mut tx, audit(None, "appeal.scale_load", None, "appeals:scale_set".to_owned(), detail)).await?;
+                tx.commit().await?;
+                Ok(cases.len())
             }
 
             async fn rebuild_appeal_tallies(&self, only_if_stale: bool) -> StoreResult<bool> {

@@ -5,8 +5,6 @@
 
 macro_rules! impl_appeal_tally_sql {
     ($Store:ty, $DB:ty) => {
-        use std::collections::BTreeMap;
-
         use chrono::NaiveDate;
         use sqlx::Row as _;
         use waystation_domain::appeals::dashboard::{CaseFacts, Dimension, Sums, Tally, TallyChange, UnionLoad};
@@ -169,45 +167,35 @@ macro_rules! impl_appeal_tally_sql {
             Ok(tallied == cases)
         }
 
+        /// Adds `change` to the tallies, a few hundred rows a statement (a
+        /// rebuild's or a bulk load's is big).
+        pub(super) async fn write_change_in_slices(tx: &mut WriteTx, change: TallyChange) -> StoreResult<()> {
+            for chunk in change.tallies.chunks(500) {
+                write_change(tx, &TallyChange { tallies: chunk.to_vec(), ..TallyChange::default() }).await?;
+            }
+            for chunk in change.marks.chunks(1000) {
+                write_change(tx, &TallyChange { marks: chunk.to_vec(), ..TallyChange::default() }).await?;
+            }
+            for chunk in change.cells.chunks(1000) {
+                write_change(tx, &TallyChange { cells: chunk.to_vec(), ..TallyChange::default() }).await?;
+            }
+            Ok(())
+        }
+
         /// Empties the tallies and adds up every case again, 10,000 cases at a
         /// time, through the transaction (which sees every write before it).
         pub(super) async fn rebuild(tx: &mut WriteTx) -> StoreResult<()> {
             for table in ["appeal_tallies", "appeal_tally_marks", "appeal_tally_cells"] {
                 sqlx::query(&format!("DELETE FROM {table}")).execute(&mut **tx).await?;
             }
-            let mut tallies: BTreeMap<(i64, NaiveDate), Tally> = BTreeMap::new();
-            let mut marks: BTreeMap<(i64, NaiveDate, Dimension, String), i64> = BTreeMap::new();
-            let mut cells: BTreeMap<(i64, NaiveDate, (i64, i64)), i64> = BTreeMap::new();
             let mut after = 0i64;
             let sql = format!("{FACTS_SELECT} WHERE a.id > $1 ORDER BY a.id LIMIT 10000");
             loop {
                 let rows = sqlx::query(&sql).bind(after).fetch_all(&mut **tx).await?;
                 let Some(last) = rows.last() else { break };
                 after = last.try_get("id")?;
-                for row in &rows {
-                    let c = facts_from_row(row)?.contribution();
-                    let entry = tallies.entry((c.org_id, c.day)).or_default();
-                    *entry = entry.plus(&c.tally);
-                    for (dimension, mark) in c.marks {
-                        *marks.entry((c.org_id, c.day, dimension, mark)).or_insert(0) += 1;
-                    }
-                    if let Some(cell) = c.cell {
-                        *cells.entry((c.org_id, c.day, cell)).or_insert(0) += 1;
-                    }
-                }
-            }
-            // Written as changes onto the empty tables, a few hundred rows a statement.
-            let tallies: Vec<_> = tallies.into_iter().map(|((o, d), t)| (o, d, t)).collect();
-            let marks: Vec<_> = marks.into_iter().map(|((o, d, dim, m), n)| (o, d, dim, m, n)).collect();
-            let cells: Vec<_> = cells.into_iter().map(|((o, d, cell), n)| (o, d, cell, n)).collect();
-            for chunk in tallies.chunks(500) {
-                write_change(tx, &TallyChange { tallies: chunk.to_vec(), ..TallyChange::default() }).await?;
-            }
-            for chunk in marks.chunks(1000) {
-                write_change(tx, &TallyChange { marks: chunk.to_vec(), ..TallyChange::default() }).await?;
-            }
-            for chunk in cells.chunks(1000) {
-                write_change(tx, &TallyChange { cells: chunk.to_vec(), ..TallyChange::default() }).await?;
+                let contributions = rows.iter().map(|row| facts_from_row(row).map(|f| f.contribution())).collect::<StoreResult<Vec<_>>>()?;
+                write_change_in_slices(tx, TallyChange::of_cases(&contributions)).await?;
             }
             Ok(())
         }
