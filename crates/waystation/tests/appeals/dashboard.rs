@@ -52,4 +52,33 @@ async fn the_dashboard_counts_a_subtrees_appeals_and_the_export_lists_them() {
     // The handler of the riders' union acts on them: it sees the masked contact.
     let own = handler.get(&format!("/api/v1/orgs/{}/appeals/export.csv?queue=own", riders.id)).await;
     assert!(own.text.contains("139****7777"), "{}", own.text);
+
+    // The same list as an Excel workbook: a sheet of text cells, the hidden contact left out.
+    let xlsx = city_staff.get_bytes(&format!("/api/v1/orgs/{}/appeals/export.xlsx?queue=supervised", city.id), &[]).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert_eq!(xlsx.headers["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let cells = workbook_text(&xlsx.body);
+    let numbers: Vec<&str> = csv.text.lines().skip(1).map(|line| line.split(',').next().unwrap().trim_matches('"')).collect();
+    for number in &numbers {
+        assert!(cells.contains(number), "{number} is in the workbook");
+    }
+    assert!(cells.contains("诉求编号"), "the header is in Chinese");
+    assert!(!cells.contains("7777"), "no contact of a hidden identity");
+    assert_eq!(city_staff.get_bytes(&format!("/api/v1/orgs/{}/appeals/export.xlsx", elsewhere.id), &[]).await.status, StatusCode::FORBIDDEN);
+}
+
+/// Every text of an XLSX workbook's sheets and shared strings.
+fn workbook_text(bytes: &[u8]) -> String {
+    use std::io::Read as _;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an XLSX is a zip archive");
+    let mut text = String::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().into_owned();
+        if name.starts_with("xl/worksheets/") || name == "xl/sharedStrings.xml" {
+            file.read_to_string(&mut text).unwrap();
+        }
+    }
+    assert!(text.contains("<sheetData"), "a worksheet is there");
+    text
 }

@@ -362,6 +362,7 @@ async fn call(world: &World, route: &Route, scope: Scope) -> (Method, String, Op
         }
         ("GET", "/api/v1/orgs/{id}/appeals/dashboard") => (m, format!("/api/v1/orgs/{}/appeals/dashboard", world.province(scope)), None),
         ("GET", "/api/v1/orgs/{id}/appeals/export.csv") => (m, format!("/api/v1/orgs/{}/appeals/export.csv", world.province(scope)), None),
+        ("GET", "/api/v1/orgs/{id}/appeals/export.xlsx") => (m, format!("/api/v1/orgs/{}/appeals/export.xlsx", world.province(scope)), None),
         ("GET", "/api/v1/orgs/{id}/appeals") => (m, format!("/api/v1/orgs/{}/appeals", world.province(scope)), None),
         other => panic!("the matrix has no call for {other:?}"),
     }
@@ -469,6 +470,7 @@ fn routes() -> Vec<Route> {
         r(Method::POST, "/api/v1/orgs/{id}/appeal-templates", Roles(ACTING_ON_PEOPLE), true),
         r(Method::POST, "/api/v1/appeal-templates/{id}/retire", Roles(ACTING_ON_PEOPLE), true),
         r(Method::GET, "/api/v1/orgs/{id}/appeals/export.csv", Roles(ACTING_ON_PEOPLE), true),
+        r(Method::GET, "/api/v1/orgs/{id}/appeals/export.xlsx", Roles(ACTING_ON_PEOPLE), true),
         r(Method::GET, "/api/v1/notifications", SignedIn, false),
         r(Method::POST, "/api/v1/notifications/read", SignedIn, false),
         // Open311 keys are the whole tree's system admin's (the matrix's is a province's).

@@ -1,7 +1,7 @@
 //! The appeals dashboard of an organisation's subtree over a period — the
 //! figures of `waystation_domain::appeals::dashboard`, as JSON, as a console
 //! page (tables that say everything, charts drawn by `assets/src/appeals/
-//! dashboard.js` with ECharts), and the export of a queue as CSV.
+//! dashboard.js` with ECharts), and the export of a queue as CSV and XLSX.
 
 use std::collections::HashMap;
 
@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/console/appeals/dashboard", get(page))
         .route("/console/appeals/export.csv", get(export_page))
+        .route("/console/appeals/export.xlsx", get(export_page_xlsx))
 }
 
 /// The longest period a dashboard covers, in days.
@@ -216,16 +217,16 @@ fn csv_field(value: &str) -> String {
     format!("\"{}\"", safe.replace('"', "\"\""))
 }
 
-/// The queue as CSV (UTF-8 with a byte-order mark, which Excel reads as
-/// UTF-8): every case the filter selects, as the caller may see it.
-pub async fn export_csv(state: &AppState, user: &CurrentUser, lang: Lang, org: OrgId, q: &ExportParams) -> Result<String, ApiError> {
+/// The columns of an export, as locale keys under `appeals.export.`.
+const EXPORT_COLUMNS: [&str; 14] =
+    ["case_number", "appeal_type", "category", "stage", "level", "outcome", "union", "filed_at", "due_on", "light", "escalated_on", "green_channel", "rating", "contact"];
+
+/// The filtered queue for an export: the header, then every case the filter
+/// selects (at most [`MAX_EXPORT`]), as the caller may see it.
+async fn export_rows(state: &AppState, user: &CurrentUser, lang: Lang, org: OrgId, q: &ExportParams) -> Result<Vec<[String; 14]>, ApiError> {
     let tr = Tr(lang);
-    let mut out = String::from("\u{feff}");
-    let header = ["case_number", "appeal_type", "category", "stage", "level", "outcome", "union", "filed_at", "due_on", "light", "escalated_on", "green_channel", "rating", "contact"];
-    out.push_str(&header.iter().map(|h| csv_field(tr.get(&format!("appeals.export.{h}")))).collect::<Vec<_>>().join(","));
-    out.push_str("\r\n");
+    let mut rows = vec![EXPORT_COLUMNS.map(|h| tr.get(&format!("appeals.export.{h}")).to_owned())];
     let mut cursor: Option<String> = None;
-    let mut written = 0;
     let mut names: HashMap<OrgId, String> = HashMap::new();
     loop {
         let params = QueueParams { queue: q.queue, stage: q.stage.clone(), category: q.category.clone(), cursor: cursor.clone(), limit: Some(MAX_LIMIT) };
@@ -234,7 +235,7 @@ pub async fn export_csv(state: &AppState, user: &CurrentUser, lang: Lang, org: O
             if !names.contains_key(&view.org_id) {
                 names.insert(view.org_id, state.store.get_org(view.org_id).await.map(|o| o.name).unwrap_or_default());
             }
-            let fields = [
+            rows.push([
                 view.case_number.clone(),
                 tr.get(&format!("appeals.type.{}", view.appeal_type)).to_owned(),
                 super::rules(state).category_name(tr, &view.category).to_owned(),
@@ -250,36 +251,87 @@ pub async fn export_csv(state: &AppState, user: &CurrentUser, lang: Lang, org: O
                 view.rating.map(|r| r.to_string()).unwrap_or_default(),
                 // Masked, and left out where the identity is hidden from the caller.
                 view.contact.clone().unwrap_or_default(),
-            ];
-            out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-            out.push_str("\r\n");
-            written += 1;
+            ]);
         }
         match page.next_cursor {
-            Some(next) if written < MAX_EXPORT => cursor = Some(next),
+            Some(next) if rows.len() <= MAX_EXPORT => cursor = Some(next),
             _ => break,
         }
     }
-    Ok(out)
+    Ok(rows)
 }
 
-fn csv_response(body: String, org: OrgId) -> Response {
-    (
+/// The export's formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// UTF-8 with a byte-order mark, which Excel reads as UTF-8; every field quoted.
+    Csv,
+    /// An Excel workbook of one sheet, cells as text.
+    Xlsx,
+}
+
+fn csv_of(rows: &[[String; 14]]) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    for row in rows {
+        out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+fn xlsx_of(rows: &[[String; 14]]) -> Result<Vec<u8>, ApiError> {
+    use rust_xlsxwriter::{Format as Style, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = Style::new().set_bold();
+    let failed = |e: rust_xlsxwriter::XlsxError| ApiError::internal(&e);
+    for (r, row) in rows.iter().enumerate() {
+        let r = u32::try_from(r).unwrap_or(u32::MAX);
+        for (c, value) in row.iter().enumerate() {
+            // Written as strings, never as formulas, whatever they start with.
+            let c = u16::try_from(c).unwrap_or(u16::MAX);
+            if r == 0 {
+                sheet.write_string_with_format(r, c, value, &bold).map_err(failed)?;
+            } else {
+                sheet.write_string(r, c, value).map_err(failed)?;
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(failed)?;
+    sheet.set_column_width(0, 22).map_err(failed)?;
+    book.save_to_buffer().map_err(failed)
+}
+
+/// The export of `org`'s filtered queue in `format`, as a download.
+async fn export(state: &AppState, user: &CurrentUser, lang: Lang, org: OrgId, q: &ExportParams, format: Format) -> Result<Response, ApiError> {
+    let rows = export_rows(state, user, lang, org, q).await?;
+    let (body, content_type, extension) = match format {
+        Format::Csv => (csv_of(&rows), "text/csv; charset=utf-8", "csv"),
+        Format::Xlsx => (xlsx_of(&rows)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    };
+    Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"appeals-{org}.csv\"")),
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"appeals-{org}.{extension}\"")),
             (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }
 
 /// The filtered queue of an organisation as CSV (its case handlers and admins).
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/appeals/export.csv", tag = "appeals", params(("id" = i64, Path), ExportParams),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody)))]
 pub async fn api_export(State(state): State<AppState>, lang: Lang, user: CurrentUser, ApiPath(org): ApiPath<i64>, ApiQuery(q): ApiQuery<ExportParams>) -> Result<Response, ApiError> {
-    Ok(csv_response(export_csv(&state, &user, lang, org, &q).await?, org))
+    export(&state, &user, lang, org, &q, Format::Csv).await
+}
+
+/// The filtered queue of an organisation as an Excel workbook (its case handlers and admins).
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/appeals/export.xlsx", tag = "appeals", params(("id" = i64, Path), ExportParams),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 403, body = ErrorBody)))]
+pub async fn api_export_xlsx(State(state): State<AppState>, lang: Lang, user: CurrentUser, ApiPath(org): ApiPath<i64>, ApiQuery(q): ApiQuery<ExportParams>) -> Result<Response, ApiError> {
+    export(&state, &user, lang, org, &q, Format::Xlsx).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -290,7 +342,12 @@ struct ExportPageQuery {
 
 async fn export_page(State(state): State<AppState>, lang: Lang, user: CurrentUser, Query(q): Query<ExportPageQuery>) -> Result<Response, ApiError> {
     let params = ExportParams { queue: q.queue, stage: None, category: None };
-    Ok(csv_response(export_csv(&state, &user, lang, q.org, &params).await?, q.org))
+    export(&state, &user, lang, q.org, &params, Format::Csv).await
+}
+
+async fn export_page_xlsx(State(state): State<AppState>, lang: Lang, user: CurrentUser, Query(q): Query<ExportPageQuery>) -> Result<Response, ApiError> {
+    let params = ExportParams { queue: q.queue, stage: None, category: None };
+    export(&state, &user, lang, q.org, &params, Format::Xlsx).await
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(open311::api_issue_key))
         .routes(routes!(dashboard::api_dashboard))
         .routes(routes!(dashboard::api_export))
+        .routes(routes!(dashboard::api_export_xlsx))
         .routes(routes!(templates::api_list, templates::api_add))
         .routes(routes!(templates::api_retire))
         .merge(
